@@ -1,0 +1,1 @@
+"""Entries, collections, articles and the day pages built from them."""

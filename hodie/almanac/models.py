@@ -1,0 +1,372 @@
+"""The content model: collections of dated entries, the people, places and tags they mention,
+articles that tell them, and the partners those articles are written with."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from hodie.dates import (
+    GREGORIAN_REFORM_JDN,
+    POLICIES,
+    REGIONS,
+    HistoricalDate,
+    HodieError,
+    anniversaries,
+    day_key,
+    format_date,
+    format_year,
+    parse_date,
+    parse_edtf,
+)
+
+KINDS = (("event", "Event"), ("birth", "Birth"), ("death", "Death"), ("holiday", "Holiday"))
+POLICY_CHOICES = [(policy, policy.capitalize()) for policy in POLICIES]
+REGION_CHOICES = [(code, region.name) for code, region in REGIONS.items()]
+LANGUAGE_CHOICES = (("en", "English"), ("ru", "Russian"))
+
+
+def unique_slug(model: type[models.Model], text: str, instance_pk: int | None = None, field: str = "slug") -> str:
+    base = slugify(text, allow_unicode=False)[:80].strip("-") or model.__name__.lower()
+    slug, n = base, 2
+    while model._default_manager.filter(**{field: slug}).exclude(pk=instance_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Collection(models.Model):
+    slug = models.SlugField(unique=True, help_text="Used in URLs: /<slug>/february-20/")
+    title = models.CharField(max_length=200, help_text='As in "February 20 in <title>", e.g. "Russian history".')
+    region = models.CharField(
+        max_length=20,
+        choices=REGION_CHOICES,
+        default="world",
+        help_text="Decides the calendar of a date typed without O.S./N.S.",
+    )
+    anniversary_policy = models.CharField(max_length=12, choices=POLICY_CHOICES, default="standard")
+    language = models.CharField(max_length=5, choices=LANGUAGE_CHOICES, default="en")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("almanac:collection", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        policy_changed = False
+        if self.pk:
+            old = Collection.objects.filter(pk=self.pk).values_list("anniversary_policy", flat=True).first()
+            policy_changed = old is not None and old != self.anniversary_policy
+        super().save(*args, **kwargs)
+        if policy_changed:
+            for entry in self.entries.all():
+                entry.sync_memberships()
+
+
+class Partner(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(unique=True)
+    site_url = models.URLField(blank=True)
+    feed_url = models.URLField(blank=True)
+    attribution = models.CharField(
+        max_length=300, blank=True, help_text='e.g. "written together with ExecutedToday.com"'
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True, max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("almanac:person", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Person, self.name, self.pk)
+        super().save(*args, **kwargs)
+
+
+class Alias(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name_plural = "aliases"
+        constraints = [models.UniqueConstraint(fields=["person", "name"], name="unique_alias")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Place(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True, max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("almanac:place", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Place, self.name, self.pk)
+        super().save(*args, **kwargs)
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(unique=True, max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("almanac:tag", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Tag, self.name, self.pk)
+        super().save(*args, **kwargs)
+
+
+class Entry(models.Model):
+    """A dated thing that happened: an event, a birth, a death or a holiday.
+
+    The date is kept as the editor typed it (``date_text``), as EDTF plus calendar (the honest
+    reading), and as derived integers: Julian Day Number bounds for sorting and ranges, and
+    anniversary keys (month * 100 + day) for day pages.
+    """
+
+    collections = models.ManyToManyField(Collection, through="Membership", related_name="entries")
+    kind = models.CharField(max_length=10, choices=KINDS, default="event")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    featured = models.BooleanField(default=False, help_text="Listed first among the day's highlights.")
+
+    date_text = models.CharField(max_length=200, help_text="As typed: 1939-02-20, 26 August 1812 O.S., c. 1380 ...")
+    edtf = models.CharField(max_length=100, editable=False)
+    calendar = models.CharField(
+        max_length=10, editable=False, choices=(("gregorian", "Gregorian"), ("julian", "Julian"))
+    )
+    precision = models.CharField(max_length=10, editable=False)
+    earliest_jdn = models.BigIntegerField(null=True, editable=False, db_index=True)
+    latest_jdn = models.BigIntegerField(null=True, editable=False)
+    year = models.IntegerField(null=True, editable=False, help_text="Astronomical year of the start (-43 = 44 BC).")
+    standard_key = models.PositiveSmallIntegerField(null=True, editable=False, db_index=True)
+    julian_key = models.PositiveSmallIntegerField(null=True, editable=False, db_index=True)
+    observance_key = models.PositiveSmallIntegerField(null=True, editable=False, db_index=True)
+    observance_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    observance_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    policy = models.CharField(
+        max_length=12, choices=POLICY_CHOICES, blank=True, help_text="Overrides the collection's anniversary policy."
+    )
+
+    people = models.ManyToManyField(Person, blank=True, related_name="entries")
+    places = models.ManyToManyField(Place, blank=True, related_name="entries")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="entries")
+    source_id = models.CharField(max_length=200, unique=True, null=True, blank=True, help_text="Stable import id.")
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["earliest_jdn", "pk"]
+        verbose_name_plural = "entries"
+
+    def __str__(self) -> str:
+        return f"{self.display_year}: {self.title}" if self.display_year else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("almanac:entry", args=[self.slug])
+
+    # --------------------------------------------------------------- the date
+    @property
+    def date(self) -> HistoricalDate:
+        return parse_edtf(self.edtf, self.calendar)  # type: ignore[arg-type]
+
+    def set_date(self, text: str, region: str = "world", calendar: str | None = None) -> HistoricalDate:
+        """Read ``text`` (raising :class:`hodie.dates.HodieError`) and store every derived field."""
+        date = parse_date(text, region=region, calendar=calendar)  # type: ignore[arg-type]
+        self.date_text = text.strip()
+        self.apply_date(date)
+        return date
+
+    def apply_date(self, date: HistoricalDate) -> None:
+        self.edtf = date.edtf
+        self.calendar = date.calendar
+        self.precision = date.start.precision if date.start else (date.end.precision if date.end else "")
+        self.earliest_jdn, self.latest_jdn = date.earliest, date.latest
+        # For a Julian date after the reform, filed on its Gregorian twin, the year is the
+        # Gregorian one (17 January 1706 [O.S. 6 January 1705] belongs to 1706).
+        self.year = date.year
+        if date.calendar == "julian" and date.is_day and (date.earliest or 0) >= GREGORIAN_REFORM_JDN:
+            self.year = date.in_calendar("gregorian").year
+        observance = (
+            (self.observance_month, self.observance_day) if self.observance_month and self.observance_day else None
+        )
+        keys = anniversaries(date, observance)
+        self.standard_key = day_key(keys.standard)
+        self.julian_key = day_key(keys.julian)
+        self.observance_key = day_key(keys.observance or keys.standard)
+
+    def key_for(self, policy: str) -> int | None:
+        effective = self.policy or policy
+        return {"standard": self.standard_key, "julian": self.julian_key, "observance": self.observance_key}[effective]
+
+    @property
+    def display_year(self) -> str:
+        """The year of a "YEAR: title" line: 1939, 44 BC; empty when the year is unknown."""
+        if self.year is None or self.precision not in ("day", "month", "season", "year"):
+            return ""
+        return format_year(self.year)
+
+    def display_date(self, language: str = "en") -> str:
+        return format_date(self.date, language)
+
+    def clean(self) -> None:
+        if bool(self.observance_month) != bool(self.observance_day):
+            raise ValidationError("Give both the observance month and day, or neither.")
+        if self.observance_month and self.observance_day:
+            from hodie.dates import check_month_day
+
+            try:
+                check_month_day(self.observance_month, self.observance_day)
+            except HodieError as err:
+                raise ValidationError({"observance_day": str(err)}) from err
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Entry, f"{self.year or ''} {self.title}", self.pk)
+        if not self.edtf and self.date_text:
+            self.set_date(self.date_text)
+        elif self.edtf:
+            self.apply_date(self.date)
+        super().save(*args, **kwargs)
+        if self.pk:
+            self.sync_memberships()
+
+    def sync_memberships(self) -> None:
+        for membership in Membership.objects.filter(entry=self).select_related("collection"):
+            key = self.key_for(membership.collection.anniversary_policy)
+            if membership.day_key != key:
+                membership.day_key = key
+                membership.save(update_fields=["day_key"])
+
+
+class Membership(models.Model):
+    """An entry in a collection, with the day page it is filed on under that collection's policy.
+
+    ``(collection, day_key)`` is indexed, so a day page is one index range scan.
+    """
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE)
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE)
+    day_key = models.PositiveSmallIntegerField(null=True, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["collection", "entry"], name="unique_membership")]
+        indexes = [models.Index(fields=["collection", "day_key"], name="membership_day")]
+
+    def __str__(self) -> str:
+        return f"{self.entry} in {self.collection}"
+
+    def save(self, *args, **kwargs):
+        self.day_key = self.entry.key_for(self.collection.anniversary_policy)
+        super().save(*args, **kwargs)
+
+
+class Source(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(blank=True, max_length=500)
+    title = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.SET_NULL)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status__in=("published", "scheduled"), publish_at__lte=timezone.now())
+
+
+class Article(models.Model):
+    STATUSES = (("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published"))
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True)
+    excerpt = models.TextField(blank=True, help_text="Markdown. Shown on day pages; a few paragraphs.")
+    body = models.TextField(blank=True, help_text="Markdown. Empty when the full text lives on the partner's site.")
+    authors = models.ManyToManyField(Author, blank=True, related_name="articles")
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    cowritten = models.BooleanField(default=False, help_text='Shows "written together with <partner>".')
+    full_url = models.URLField(blank=True, max_length=500, help_text="The full article on the partner's site.")
+    status = models.CharField(max_length=10, choices=STATUSES, default="draft")
+    publish_at = models.DateTimeField(default=timezone.now)
+    entries = models.ManyToManyField(Entry, blank=True, related_name="articles")
+    source_id = models.CharField(max_length=200, unique=True, null=True, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("almanac:article", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.cowritten and not self.partner_id:
+            raise ValidationError({"cowritten": "A co-written article names its partner."})
+        if not self.body and not self.full_url and self.status != "draft":
+            raise ValidationError("A published article needs a body or the URL of its full text.")
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, self.pk)
+        super().save(*args, **kwargs)

@@ -1,0 +1,178 @@
+"""Public pages. Rendered through Jinja2; a bad date in a URL is a 404."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from django.conf import settings
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from hodie.dates import HodieError
+from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE
+
+from . import days
+from .models import Article, Collection, Entry, Person, Place, Tag
+from .onthisday import TYPES, day_feed
+
+
+def _site_url(request: HttpRequest) -> str:
+    return getattr(settings, "SITE_URL", "") or request.build_absolute_uri("/").rstrip("/")
+
+
+def _day_context(request: HttpRequest, page: days.DayPage) -> dict:
+    others = Collection.objects.exclude(pk=page.collection.pk).order_by("title")
+    return {
+        "page": page,
+        "others": others,
+        "canonical": f"{_site_url(request)}/{page.collection.slug}/{page.slug}/",
+        "description": "; ".join(f"{e.display_year}: {e.title}" for e in page.entries[:6]),
+    }
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    collection = days.default_collection()
+    if collection is None:
+        return render(request, "almanac/empty.html", {}, status=200)
+    today = days.today()
+    page = days.build_day(collection, today.month, today.day, on_date=today)
+    return render(request, "almanac/day.html", _day_context(request, page))
+
+
+@require_GET
+def day(request: HttpRequest, collection: str, day_slug: str) -> HttpResponse:
+    found = get_object_or_404(Collection, slug=collection)
+    try:
+        month, number = days.parse_day_slug(day_slug)
+    except HodieError as err:
+        raise Http404(str(err)) from err
+    choice = request.GET.get("calendar") or None
+    if choice not in (None, *days.CHOICES):
+        raise Http404(f"Unknown calendar {choice!r}")
+    page = days.build_day(found, month, number, choice=choice)
+    return render(request, "almanac/day.html", _day_context(request, page))
+
+
+@require_GET
+def collection_view(request: HttpRequest, collection: str) -> HttpResponse:
+    found = get_object_or_404(Collection, slug=collection)
+    counts = Counter(
+        dict(
+            found.membership_set.exclude(day_key=None)
+            .values_list("day_key")
+            .annotate(n=Count("id"))
+            .values_list("day_key", "n")
+        )
+    )
+    months = []
+    for month in range(1, 13):
+        cells = [
+            {"day": d, "slug": days.day_slug(m, d), "count": counts.get(m * 100 + d, 0)}
+            for m, d in days.ALL_DAYS
+            if m == month
+        ]
+        months.append({"name": month_name(month, found.language), "days": cells})
+    return render(
+        request,
+        "almanac/collection.html",
+        {
+            "collection": found,
+            "months": months,
+            "total": found.entries.count(),
+            "empty": sum(1 for m in months for c in m["days"] if not c["count"]),
+        },
+    )
+
+
+@require_GET
+def entry(request: HttpRequest, slug: str) -> HttpResponse:
+    found = get_object_or_404(
+        Entry.objects.prefetch_related("people", "places", "tags", "sources", "collections"), slug=slug
+    )
+    articles = Article.objects.published().filter(entries=found)
+    filed = [
+        (c, days.day_slug(k // 100, k % 100))
+        for c in found.collections.all()
+        if (k := found.key_for(c.anniversary_policy))
+    ]
+    return render(request, "almanac/entry.html", {"entry": found, "articles": articles, "filed": filed})
+
+
+def _listing(request: HttpRequest, template: str, obj, entries) -> HttpResponse:
+    return render(request, template, {"obj": obj, "entries": entries.order_by("earliest_jdn", "pk")})
+
+
+@require_GET
+def person(request: HttpRequest, slug: str) -> HttpResponse:
+    found = get_object_or_404(Person.objects.prefetch_related("aliases"), slug=slug)
+    return _listing(request, "almanac/person.html", found, found.entries.all())
+
+
+@require_GET
+def tag(request: HttpRequest, slug: str) -> HttpResponse:
+    found = get_object_or_404(Tag, slug=slug)
+    return _listing(request, "almanac/tag.html", found, found.entries.all())
+
+
+@require_GET
+def place(request: HttpRequest, slug: str) -> HttpResponse:
+    found = get_object_or_404(Place, slug=slug)
+    return _listing(request, "almanac/place.html", found, found.entries.all())
+
+
+@require_GET
+def article(request: HttpRequest, slug: str) -> HttpResponse:
+    found = get_object_or_404(
+        Article.objects.published()
+        .select_related("partner")
+        .prefetch_related("authors", Prefetch("entries", queryset=Entry.objects.prefetch_related("collections"))),
+        slug=slug,
+    )
+    return render(request, "almanac/article.html", {"article": found})
+
+
+@require_GET
+def onthisday_api(request: HttpRequest, feed_type: str, mm: str, dd: str, lang: str | None = None) -> HttpResponse:
+    """``/api/rest_v1/feed/onthisday/{type}/{MM}/{DD}`` in Wikimedia's shape."""
+
+    def error(status: int, title: str, detail: str) -> JsonResponse:
+        response = JsonResponse(
+            {"type": "https://mediawiki.org/wiki/HyperSwitch/errors/not_found", "title": title, "detail": detail},
+            status=status,
+        )
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    if feed_type not in ("all", *TYPES):
+        return error(404, "Not found.", f"Unknown type {feed_type!r}; use all, {', '.join(TYPES)}")
+    try:
+        month, number = days.parse_month_day(f"{mm}-{dd}")
+    except HodieError as err:
+        return error(404, "Not found.", str(err))
+    slug = request.GET.get("collection")
+    collection = Collection.objects.filter(slug=slug).first() if slug else days.default_collection()
+    if collection is None:
+        return error(404, "Not found.", f"No collection {slug!r}" if slug else "No collection yet")
+    page = days.build_day(collection, month, number)
+    document = day_feed(page, _site_url(request), feed_type, today=days.today())
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False),
+        content_type='application/json; charset=utf-8; profile="https://www.mediawiki.org/wiki/Specs/onthisday/0.3.3"',
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def today_redirect(request: HttpRequest, collection: str) -> HttpResponse:
+    found = get_object_or_404(Collection, slug=collection)
+    today = days.today()
+    return redirect("almanac:day", collection=found.slug, day_slug=days.day_slug(today.month, today.day))
+
+
+def month_name(month: int, language: str) -> str:
+    return RU_MONTHS_NOMINATIVE[month - 1].capitalize() if language == "ru" else EN_MONTHS[month - 1]

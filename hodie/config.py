@@ -1,0 +1,95 @@
+"""Hodie's settings, read from the environment.
+
+One table of (name, default, help): the README documents exactly these (a test fails when a
+setting is undocumented). Values are read when the settings module loads, i.e. when a process
+starts, never cached at import of any other module.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "HODIE_HOME", "./var", "Data folder: the SQLite database, the generated secret key, collected static files."
+    ),
+    Setting(
+        "HODIE_DATABASE_URL",
+        "sqlite:///$HODIE_HOME/hodie.sqlite3",
+        "Database URL. `sqlite:////abs/path.db` or `postgresql://user@host:5432/name`.",
+    ),
+    Setting(
+        "HODIE_SECRET_KEY",
+        "(generated)",
+        "Django's secret key. When unset, one is generated once and kept in `$HODIE_HOME/secret_key`.",
+    ),
+    Setting("HODIE_DEBUG", "false", "`true` turns on Django's debug pages. Never in production."),
+    Setting("HODIE_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the site answers to."),
+    Setting("HODIE_TIME_ZONE", "UTC", 'The site\'s time zone, which decides what "today" is (e.g. `Europe/Moscow`).'),
+    Setting("HODIE_DEFAULT_COLLECTION", "(first collection)", "Slug of the collection shown on `/`."),
+    Setting(
+        "HODIE_LEAP_DAY_ON_FEB28",
+        "true",
+        "In a non-leap year, today's page for 28 February also lists the 29 February entries.",
+    ),
+    Setting("HODIE_SITE_URL", "http://127.0.0.1:8000", "The public base URL, used in canonical links and the API."),
+    Setting(
+        "HODIE_TEST_POSTGRES",
+        "postgresql://postgres@127.0.0.1:5432/test",
+        "Tests only: the PostgreSQL server the suite also runs against when it is reachable.",
+    ),
+)
+
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def get(name: str) -> str:
+    """The value of a setting: the environment, else its default."""
+    setting = _BY_NAME[name]
+    return os.environ.get(name, setting.default)
+
+
+def get_bool(name: str) -> bool:
+    value = get(name).strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"{name}={value!r} is not a boolean; use true or false")
+
+
+def home() -> Path:
+    path = Path(get("HODIE_HOME")).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url() -> str:
+    url = os.environ.get("HODIE_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{home() / 'hodie.sqlite3'}"
+
+
+def secret_key() -> str:
+    key = os.environ.get("HODIE_SECRET_KEY")
+    if key:
+        return key
+    path = home() / "secret_key"
+    if not path.exists():
+        # Written once with owner-only permissions; later processes read the same key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()

@@ -1,0 +1,91 @@
+"""On which day page an entry belongs.
+
+Policies (chosen per collection, overridable per entry):
+
+* ``standard`` (Wikipedia's day pages): a Julian date before 15 October 1582 keeps its Julian
+  month and day (Battle on the Ice, 5 April 1242 -> 5 April); a Julian date from then on is
+  filed under its Gregorian equivalent (Borodino, 26 August 1812 O.S. -> 7 September). A
+  Gregorian date is filed under itself.
+* ``julian``: the Old Style label (church feasts: 26 August).
+* ``observance``: a day the editor names (Russia's 1995 law observes Borodino on 8 September);
+  without one, the standard day.
+
+Only day-precision dates have a day; an interval is filed under its start. A Julian date whose
+year is unknown (a recurring church feast) has no fixed Gregorian day: under ``standard`` it is
+filed under its Gregorian equivalent in ``reference_year``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .calendars import GREGORIAN_REFORM_JDN, convert, is_leap, to_jdn
+from .errors import InvalidDate
+from .model import HistoricalDate
+
+Policy = Literal["standard", "julian", "observance"]
+POLICIES: tuple[Policy, ...] = ("standard", "julian", "observance")
+
+MonthDay = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Anniversaries:
+    """Every candidate day of one date (None where the date has no day)."""
+
+    standard: MonthDay | None
+    julian: MonthDay | None
+    gregorian: MonthDay | None
+    observance: MonthDay | None
+
+    def for_policy(self, policy: Policy) -> MonthDay | None:
+        if policy == "julian":
+            return self.julian
+        if policy == "observance":
+            return self.observance or self.standard
+        if policy == "standard":
+            return self.standard
+        raise InvalidDate(f"Unknown anniversary policy {policy!r}; use one of {', '.join(POLICIES)}")
+
+
+def check_month_day(month: int, day: int) -> MonthDay:
+    """Validate a (month, day) pair as a day page: 29 February exists, 30 February does not."""
+    if not 1 <= month <= 12:
+        raise InvalidDate(f"There is no month {month}")
+    if not 1 <= day <= (29 if month == 2 else (30 if month in (4, 6, 9, 11) else 31)):
+        raise InvalidDate(f"There is no day {month:02d}-{day:02d} in any year")
+    return month, day
+
+
+def anniversaries(
+    date: HistoricalDate, observance: MonthDay | None = None, reference_year: int = 2000
+) -> Anniversaries:
+    if observance is not None:
+        check_month_day(*observance)
+    point = date.first
+    if point is None or point.precision != "day":
+        return Anniversaries(None, None, None, observance)
+    assert point.month is not None and point.day is not None
+    label = (point.month, point.day)
+    year = point.year if point.year is not None else reference_year
+    if date.calendar == "gregorian":
+        gregorian = label
+        julian: MonthDay | None
+        if point.year is None:
+            julian = convert(reference_year, *label, "gregorian", "julian")[1:]
+        else:
+            julian = convert(year, *label, "gregorian", "julian")[1:]
+        return Anniversaries(label, julian, gregorian, observance)
+    # Julian. A Julian-only day (29 February 1900) converts to a real Gregorian day (13 March).
+    if point.year is None and point.day == 29 and point.month == 2 and not is_leap(year, "julian"):
+        year = reference_year - reference_year % 4
+    gregorian = convert(year, *label, "julian", "gregorian")[1:]
+    before_reform = point.year is not None and to_jdn(year, *label, "julian") < GREGORIAN_REFORM_JDN
+    standard = label if before_reform else gregorian
+    return Anniversaries(standard, label, gregorian, observance)
+
+
+def day_key(month_day: MonthDay | None) -> int | None:
+    """An integer index key, month * 100 + day (220 for 20 February)."""
+    return None if month_day is None else month_day[0] * 100 + month_day[1]
