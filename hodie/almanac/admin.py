@@ -69,15 +69,17 @@ CALENDAR_CHOICES = (
 
 
 class EntryForm(forms.ModelForm):
-    collections = forms.ModelMultipleChoiceField(
-        queryset=Collection.objects.all(), help_text="The first one's region decides a date's calendar."
+    in_collections = forms.ModelMultipleChoiceField(
+        queryset=Collection.objects.all(),
+        label="Collections",
+        help_text="The first one's region decides the calendar of a date typed without O.S./N.S.",
     )
     calendar_choice = forms.ChoiceField(choices=CALENDAR_CHOICES, required=False, label="Calendar")
 
     class Meta:
         model = Entry
         fields = (
-            "title", "kind", "date_text", "calendar_choice", "collections", "summary", "body", "featured",
+            "title", "kind", "date_text", "calendar_choice", "summary", "body", "featured",
             "policy", "observance_month", "observance_day", "people", "places", "tags", "slug",
         )  # fmt: skip
         widgets = {"date_text": forms.TextInput(attrs={"class": "vTextField hodie-date", "autocomplete": "off"})}
@@ -86,14 +88,14 @@ class EntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
         if self.instance.pk:
-            self.fields["collections"].initial = list(self.instance.collections.all())
+            self.fields["in_collections"].initial = list(self.instance.collections.all())
             if self.instance.date_text and self.instance.calendar and self.instance.date_text != self.instance.edtf:
                 self.fields["calendar_choice"].initial = ""
 
     def clean(self):
         data = super().clean()
         text = data.get("date_text")
-        chosen = data.get("collections")
+        chosen = data.get("in_collections")
         if text:
             region = chosen[0].region if chosen else "world"
             try:
@@ -113,7 +115,7 @@ class EntryAdmin(admin.ModelAdmin):
     readonly_fields = ("how_read",)
     inlines = [SourceInline]
     fieldsets = (
-        (None, {"fields": ("title", "kind", "date_text", "calendar_choice", "how_read", "collections")}),
+        (None, {"fields": ("title", "kind", "date_text", "calendar_choice", "how_read", "in_collections")}),
         ("Text", {"fields": ("summary", "body", "featured")}),
         ("Anniversary", {"fields": ("policy", "observance_month", "observance_day"), "classes": ("collapse",)}),
         ("Links", {"fields": ("people", "places", "tags", "slug")}),
@@ -143,7 +145,7 @@ class EntryAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         entry = form.instance
-        wanted = list(form.cleaned_data["collections"])
+        wanted = list(form.cleaned_data["in_collections"])
         Membership.objects.filter(entry=entry).exclude(collection__in=wanted).delete()
         for collection in wanted:
             if not Membership.objects.filter(entry=entry, collection=collection).exists():

@@ -8,7 +8,7 @@
     out.className = "help hodie-date-preview";
     out.setAttribute("aria-live", "polite");
     input.parentNode.appendChild(out);
-    var collections = document.getElementById("id_collections");
+    var collections = document.getElementById("id_in_collections");
     var calendar = document.getElementById("id_calendar_choice");
     var timer = null;
     function line(label, value) {

@@ -1,0 +1,146 @@
+"""Day pages and the other public pages, on the demo content."""
+
+import calendar
+
+import pytest
+
+from hodie.almanac.days import ALL_DAYS, day_slug
+from hodie.dates.names import EN_MONTHS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_february_20_page(client, demo) -> None:
+    """The model page: title, the co-written article as an excerpt with its link, the entry."""
+    response = client.get("/russia/february-20/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>February 20 in Russian history — Hodie</title>" in html
+    assert "1939: Georgy Nikolayevich Kosenko (aka Kislov), NKVD spy" in html
+    assert "Read the full article" in html
+    assert 'href="https://www.executedtoday.com/2008/02/20/' in html
+    assert "Written together with" in html and "ExecutedToday.com" in html
+    # The article comes before the lists.
+    assert html.index("Read the full article") < html.index("<h2>Deaths</h2>")
+    # People are linked.
+    assert 'href="/people/georgy-nikolayevich-kosenko/"' in html
+
+
+def test_all_366_days_render_with_their_titles(client, demo) -> None:
+    assert len(ALL_DAYS) == 366
+    for month in range(1, 13):
+        days_in_month = calendar.monthrange(2000, month)[1]
+        for day in range(1, days_in_month + 1):
+            response = client.get(f"/russia/{EN_MONTHS[month - 1].lower()}-{day}/")
+            assert response.status_code == 200, (month, day)
+            assert f"{EN_MONTHS[month - 1]} {day} in Russian history".encode() in response.content
+
+
+@pytest.mark.parametrize("slug", ["february-30", "april-31", "smarch-1", "february-0", "february-020", "13-01"])
+def test_impossible_days_are_404(client, demo, slug) -> None:
+    assert client.get(f"/russia/{slug}/").status_code == 404
+
+
+def test_unknown_collection_is_404(client, demo) -> None:
+    assert client.get("/nowhere/february-20/").status_code == 404
+
+
+def test_julian_entry_is_on_its_new_style_day_with_dual_date(client, demo) -> None:
+    """Borodino (26 August 1812 O.S.) is on 7 September, written both ways."""
+    html = client.get("/russia/september-7/").content.decode()
+    assert "1812: " in html and "Battle of Borodino" in html
+    assert "7 September [O.S. 26 August] 1812" in html
+    assert "Battle of Borodino" not in client.get("/russia/august-26/").content.decode()
+    assert "Battle of Borodino" in client.get("/russia/august-26/?calendar=julian").content.decode()
+    assert "Battle of Borodino" in client.get("/russia/september-8/?calendar=observance").content.decode()
+
+
+def test_pre_reform_julian_date_keeps_its_label(client, demo) -> None:
+    """Battle on the Ice, 5 April 1242, is on April 5 (not on its proleptic Gregorian 12 April)."""
+    assert "Battle on the Ice" in client.get("/russia/april-5/").content.decode()
+    assert "Battle on the Ice" not in client.get("/russia/april-12/").content.decode()
+
+
+def test_year_and_month_precision_entries_are_on_no_day_page(client, demo) -> None:
+    from hodie.almanac.models import Entry
+
+    for title in ("Moscow first mentioned", "The Bolsheviks plan the rising"):
+        entry = Entry.objects.get(title=title)
+        assert entry.standard_key is None
+        assert entry.membership_set.get().day_key is None
+
+
+def test_sections_and_navigation(client, demo) -> None:
+    html = client.get("/russia/january-1/").content.decode()
+    assert 'href="/russia/december-31/"' in html and 'href="/russia/january-2/"' in html
+    html = client.get("/russia/february-28/").content.decode()
+    assert 'href="/russia/february-29/"' in html
+    html = client.get("/russia/may-9/").content.decode()
+    assert "<h2>Events</h2>" in html and "<h2>Holidays</h2>" in html
+    assert "Victory Day" in html
+    # The same day in another collection.
+    assert 'href="/space/may-9/"' in html
+
+
+def test_home_is_todays_page(client, demo, settings) -> None:
+    from hodie.almanac.days import today
+
+    date = today()
+    html = client.get("/").content.decode()
+    assert f"{EN_MONTHS[date.month - 1]} {date.day} in Russian history" in html
+    assert "Today:" in html
+
+
+def test_leap_day_entries_show_on_february_28_today_in_common_years(demo) -> None:
+    import datetime as dt
+
+    from hodie.almanac.days import build_day
+    from hodie.almanac.models import Entry, Membership
+
+    entry = Entry(title="A leap-day event", date_text="29 February 1940")
+    entry.set_date("29 February 1940", region="ru")
+    entry.save()
+    Membership(entry=entry, collection=demo).save()
+    common = build_day(demo, 2, 28, on_date=dt.date(2027, 2, 28))
+    leap = build_day(demo, 2, 28, on_date=dt.date(2028, 2, 28))
+    plain = build_day(demo, 2, 28)
+    assert entry in common.entries
+    assert entry not in leap.entries and entry not in plain.entries
+    assert entry in build_day(demo, 2, 29).entries
+
+
+def test_entry_person_tag_place_article_and_calendar_pages(client, demo) -> None:
+    from hodie.almanac.models import Article, Entry, Person
+
+    entry = Entry.objects.get(title="Battle of Borodino")
+    html = client.get(entry.get_absolute_url()).content.decode()
+    assert "7 September [O.S. 26 August] 1812" in html and "1812-08-26 (Julian)" in html
+    person = Person.objects.get(name="Georgy Nikolayevich Kosenko")
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert "Kislov" in html and "NKVD spy" in html
+    assert client.get("/tags/space/").status_code == 200
+    assert client.get("/places/moscow/").status_code == 200
+    article = Article.objects.get()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Read the full article" in html and "Headsman" in html
+    html = client.get("/russia/").content.decode()
+    assert 'href="/russia/february-29/"' in html and "of 366 days have none yet" in html
+
+
+def test_markdown_is_sanitised(client, demo) -> None:
+    from hodie.almanac.models import Entry
+
+    entry = Entry.objects.get(title="Battle of Borodino")
+    entry.body = "<script>alert(1)</script> [x](javascript:alert(2)) **bold**"
+    entry.save()
+    html = client.get(entry.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html and 'href="javascript:' not in html
+    assert "&lt;script&gt;alert(1)" in html
+    assert "<strong>bold</strong>" in html
+
+
+def test_day_slug_round_trip() -> None:
+    from hodie.almanac.days import parse_day_slug
+
+    for month, day in ALL_DAYS:
+        assert parse_day_slug(day_slug(month, day)) == (month, day)
