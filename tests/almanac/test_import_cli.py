@@ -21,7 +21,7 @@ GOOD = [
         "title": "Kosenko shot",
         "kind": "death",
         "sources": [{"url": "https://example.org/k", "title": "A source"}],
-    },  # fmt: skip
+    },
     {"date": "15 March 44 BC", "title": "Ides of March"},
 ]
 
