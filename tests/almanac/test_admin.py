@@ -1,0 +1,95 @@
+"""The admin: the date preview, and an entry typed with a Julian date landing on its New Style day."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client, django_user_model):
+    user = django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-passphrase")
+    client.force_login(user)
+    return client
+
+
+def test_read_date_preview(editor, demo) -> None:
+    """The form shows, before saving, both calendars and the day page under the collection's policy."""
+    data = editor.get("/admin/almanac/entry/read-date/", {"text": "26 августа 1812", "collection": demo.pk}).json()
+    assert data["ok"] is True
+    assert (data["edtf"], data["calendar"]) == ("1812-08-26", "julian")
+    assert data["display_en"] == "7 September [O.S. 26 August] 1812"
+    assert data["display_ru"] == "26 августа (7 сентября) 1812"
+    assert data["day"] == "September 7" and data["julian_day"] == "August 26"
+    bad = editor.get("/admin/almanac/entry/read-date/", {"text": "5 February 1918", "collection": demo.pk}).json()
+    assert bad["ok"] is False and "skipped in Russia" in bad["error"]
+
+
+def test_read_date_needs_staff(client, demo) -> None:
+    response = client.get("/admin/almanac/entry/read-date/", {"text": "1812"})
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_add_entry_with_julian_date(editor, demo) -> None:
+    from hodie.almanac.models import Entry
+
+    response = editor.post(
+        "/admin/almanac/entry/add/",
+        {
+            "title": "Battle of Tarutino",
+            "kind": "event",
+            "date_text": "6 October 1812",
+            "calendar_choice": "",
+            "in_collections": [demo.pk],
+            "summary": "",
+            "body": "",
+            "policy": "",
+            "sources-TOTAL_FORMS": "0",
+            "sources-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = Entry.objects.get(title="Battle of Tarutino")
+    assert (entry.edtf, entry.calendar, entry.standard_key) == ("1812-10-06", "julian", 1018)
+    page = editor.get("/russia/october-18/").content.decode()
+    assert "Battle of Tarutino" in page and "18 October [O.S. 6 October] 1812" in page
+
+
+def test_add_entry_with_bad_date_shows_the_error(editor, demo) -> None:
+    from hodie.almanac.models import Entry
+
+    response = editor.post(
+        "/admin/almanac/entry/add/",
+        {
+            "title": "Nonsense",
+            "kind": "event",
+            "date_text": "31 February 1939",
+            "in_collections": [demo.pk],
+            "sources-TOTAL_FORMS": "0",
+            "sources-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "has 28 days" in response.content.decode()
+    assert not Entry.objects.filter(title="Nonsense").exists()
+
+
+def test_admin_lists_render(editor, demo) -> None:
+    for model in ("entry", "collection", "person", "article", "partner", "tag", "place", "author"):
+        assert editor.get(f"/admin/almanac/{model}/").status_code == 200
+    from hodie.almanac.models import Entry
+
+    entry = Entry.objects.get(title="Battle of Borodino")
+    html = editor.get(f"/admin/almanac/entry/{entry.pk}/change/").content.decode()
+    assert "7 September [O.S. 26 August] 1812" in html
+
+
+def test_sqlite_runs_in_wal_mode(db) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        mode = cursor.fetchone()[0]
+    # The test database may be in memory, where SQLite reports "memory"; a file is in WAL mode.
+    assert mode in ("wal", "memory")
