@@ -44,7 +44,7 @@ def load(n: int, collections: int) -> float:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         for table in ("almanac_membership", "almanac_entry", "almanac_collection"):
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            cursor.execute(f"DELETE FROM {table}")
         cursor.executemany(
             "INSERT INTO almanac_collection (id, slug, title, region, anniversary_policy, language, description)"
             " VALUES (%s, %s, %s, 'ru', 'standard', 'en', '')",

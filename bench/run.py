@@ -59,7 +59,7 @@ def postgres_url() -> str | None:
         base = PG_ADMIN.rsplit("/", 1)[0]
         print(f"PostgreSQL {version} reachable", file=sys.stderr)
         return f"{base}/hodie_bench"
-    except Exception as err:  # noqa: BLE001 - any failure means: no PostgreSQL run
+    except Exception as err:
         print(f"PostgreSQL not reachable ({err}); SQLite only", file=sys.stderr)
         return None
 
