@@ -81,15 +81,3 @@ def test_admin_lists_render(editor, demo) -> None:
     entry = Entry.objects.get(title="Battle of Borodino")
     html = editor.get(f"/admin/almanac/entry/{entry.pk}/change/").content.decode()
     assert "7 September [O.S. 26 August] 1812" in html
-
-
-def test_sqlite_runs_in_wal_mode(db) -> None:
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        mode = cursor.fetchone()[0]
-    # The test database may be in memory, where SQLite reports "memory"; a file is in WAL mode.
-    assert mode in ("wal", "memory")

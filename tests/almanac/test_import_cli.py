@@ -140,6 +140,11 @@ def test_fresh_sqlite_file_from_any_folder(tmp_path) -> None:
     )
     assert day.returncode == 0, day.stderr
     assert json.loads(day.stdout)["events"][0]["year"] == 1812
+    # SQLite was opened in WAL mode (the mode is kept in the database file itself).
+    import sqlite3
+
+    with sqlite3.connect(db) as check:
+        assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 @pytest.mark.django_db(transaction=True)
