@@ -89,8 +89,6 @@ class EntryForm(forms.ModelForm):
         self.fields["slug"].required = False
         if self.instance.pk:
             self.fields["in_collections"].initial = list(self.instance.collections.all())
-            if self.instance.date_text and self.instance.calendar and self.instance.date_text != self.instance.edtf:
-                self.fields["calendar_choice"].initial = ""
 
     def clean(self):
         data = super().clean()

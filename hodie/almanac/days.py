@@ -42,9 +42,8 @@ def parse_month_day(text: str) -> tuple[int, int]:
 
 def neighbours(month: int, day: int) -> tuple[tuple[int, int], tuple[int, int]]:
     """The previous and next day pages, through 29 February, wrapping at the year's ends."""
-    ordinal = _ordinals().index((month, day))
-    days = _ordinals()
-    return days[ordinal - 1], days[(ordinal + 1) % len(days)]
+    ordinal = ALL_DAYS.index((month, day))
+    return ALL_DAYS[ordinal - 1], ALL_DAYS[(ordinal + 1) % len(ALL_DAYS)]
 
 
 def _ordinals() -> list[tuple[int, int]]:

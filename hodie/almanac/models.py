@@ -266,12 +266,12 @@ class Entry(models.Model):
                 raise ValidationError({"observance_day": str(err)}) from err
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Entry, f"{self.year or ''} {self.title}", self.pk)
         if not self.edtf and self.date_text:
             self.set_date(self.date_text)
         elif self.edtf:
             self.apply_date(self.date)
+        if not self.slug:
+            self.slug = unique_slug(Entry, f"{self.year or ''} {self.title}", self.pk)
         super().save(*args, **kwargs)
         if self.pk:
             self.sync_memberships()
