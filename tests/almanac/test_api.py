@@ -58,3 +58,13 @@ def test_cli_json_is_what_the_api_serves(client, demo) -> None:
     result = CliRunner().invoke(main, ["day", "02-20", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == client.get("/api/rest_v1/feed/onthisday/all/02/20").json()
+
+
+def test_etag_and_conditional_get(client, demo) -> None:
+    first = client.get("/api/rest_v1/feed/onthisday/all/02/20")
+    etag = first["ETag"]
+    assert etag
+    again = client.get("/api/rest_v1/feed/onthisday/all/02/20", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    other = client.get("/api/rest_v1/feed/onthisday/all/02/20", HTTP_IF_NONE_MATCH='"stale"')
+    assert other.status_code == 200
