@@ -145,9 +145,7 @@ class EntryAdmin(admin.ModelAdmin):
         entry = form.instance
         wanted = list(form.cleaned_data["in_collections"])
         Membership.objects.filter(entry=entry).exclude(collection__in=wanted).delete()
-        for collection in wanted:
-            if not Membership.objects.filter(entry=entry, collection=collection).exists():
-                Membership(entry=entry, collection=collection).save()
+        entry.join(wanted)
 
 
 @admin.register(Article)

@@ -216,15 +216,16 @@ class Entry(models.Model):
         return parse_edtf(self.edtf, self.calendar)  # type: ignore[arg-type]
 
     def set_date(self, text: str, region: str = "world", calendar: str | None = None) -> HistoricalDate:
-        """Read ``text`` (raising :class:`hodie.dates.HodieError`) and store every derived field."""
+        """Read ``text`` (raising :class:`hodie.dates.HodieError`) into ``edtf`` and ``calendar``;
+        :meth:`save` derives the bounds and anniversary keys from them."""
         date = parse_date(text, region=region, calendar=calendar)  # type: ignore[arg-type]
         self.date_text = text.strip()
-        self.apply_date(date)
+        self.edtf = date.edtf
+        self.calendar = date.calendar
         return date
 
     def apply_date(self, date: HistoricalDate) -> None:
-        self.edtf = date.edtf
-        self.calendar = date.calendar
+        """Derive precision, JDN bounds, year and anniversary keys from the stored date."""
         self.precision = date.start.precision if date.start else (date.end.precision if date.end else "")
         self.earliest_jdn, self.latest_jdn = date.earliest, date.latest
         # For a Julian date after the reform, filed on its Gregorian twin, the year is the
@@ -268,13 +269,21 @@ class Entry(models.Model):
     def save(self, *args, **kwargs):
         if not self.edtf and self.date_text:
             self.set_date(self.date_text)
-        elif self.edtf:
+        if self.edtf:
             self.apply_date(self.date)
         if not self.slug:
             self.slug = unique_slug(Entry, f"{self.year or ''} {self.title}", self.pk)
         super().save(*args, **kwargs)
         if self.pk:
             self.sync_memberships()
+
+    def join(self, collections) -> None:
+        """Add the (saved) entry to each collection it is not in yet, filed under that collection's policy."""
+        present = set(Membership.objects.filter(entry=self).values_list("collection_id", flat=True))
+        for collection in collections:
+            if collection.pk not in present:
+                Membership(entry=self, collection=collection).save()
+                present.add(collection.pk)
 
     def sync_memberships(self) -> None:
         for membership in Membership.objects.filter(entry=self).select_related("collection"):

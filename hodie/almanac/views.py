@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 
 from django.conf import settings
 from django.db.models import Count, Prefetch
@@ -60,13 +59,11 @@ def day(request: HttpRequest, collection: str, day_slug: str) -> HttpResponse:
 @require_GET
 def collection_view(request: HttpRequest, collection: str) -> HttpResponse:
     found = get_object_or_404(Collection, slug=collection)
-    counts = Counter(
-        dict(
-            found.membership_set.exclude(day_key=None)
-            .values_list("day_key")
-            .annotate(n=Count("id"))
-            .values_list("day_key", "n")
-        )
+    counts = dict(
+        found.membership_set.exclude(day_key=None)
+        .values_list("day_key")
+        .annotate(n=Count("id"))
+        .values_list("day_key", "n")
     )
     months = []
     for month in range(1, 13):

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from hodie.dates import HodieError
 from hodie.importers.records import EntryRecord, ImportProblem
 
-from .models import Alias, Collection, Entry, Membership, Person, Place, Source, Tag
+from .models import Alias, Collection, Entry, Person, Place, Source, Tag
 
 
 class ImportFailed(HodieError):
@@ -143,10 +143,7 @@ class Writer:
         entry.people.set(people)
         entry.tags.set(tags)
         entry.places.set(places)
-        existing = {m.collection_id for m in Membership.objects.filter(entry=entry)}
-        for collection in collections:
-            if collection.pk not in existing:
-                Membership(entry=entry, collection=collection).save()
+        entry.join(collections)
         wanted_sources = [(s.url, s.title, s.publisher) for s in record.sources]
         if [(s.url, s.title, s.publisher) for s in entry.sources.order_by("pk")] != wanted_sources:
             entry.sources.all().delete()

@@ -26,12 +26,12 @@ def test_onthisday_shape(client, demo) -> None:
 
 
 def test_newest_first_and_bc_years(client, demo) -> None:
-    from hodie.almanac.models import Entry, Membership
+    from hodie.almanac.models import Entry
 
     entry = Entry(title="Caesar assassinated")
     entry.set_date("15 March 44 BC")
     entry.save()
-    Membership(entry=entry, collection=demo).save()
+    entry.join([demo])
     events = client.get("/api/rest_v1/feed/onthisday/events/3/15/").json()["events"]
     years = [item["year"] for item in events]
     assert years == sorted(years, reverse=True)

@@ -95,12 +95,12 @@ def test_leap_day_entries_show_on_february_28_today_in_common_years(demo) -> Non
     import datetime as dt
 
     from hodie.almanac.days import build_day
-    from hodie.almanac.models import Entry, Membership
+    from hodie.almanac.models import Entry
 
     entry = Entry(title="A leap-day event", date_text="29 February 1940")
     entry.set_date("29 February 1940", region="ru")
     entry.save()
-    Membership(entry=entry, collection=demo).save()
+    entry.join([demo])
     common = build_day(demo, 2, 28, on_date=dt.date(2027, 2, 28))
     leap = build_day(demo, 2, 28, on_date=dt.date(2028, 2, 28))
     plain = build_day(demo, 2, 28)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from hodie.importers import jsonl
 
-from ..models import Alias, Article, Author, Collection, Entry, Membership, Partner, Person, Tag
+from ..models import Alias, Article, Author, Collection, Entry, Partner, Person, Tag
 from ..writer import import_records
 
 DATA = Path(__file__).parent / "russia.jsonl"
@@ -78,8 +78,7 @@ def load_demo(force: bool = False) -> str:
         space_tag = Tag.objects.filter(slug="space").first()
         if space_tag:
             for entry in space_tag.entries.all():
-                if not Membership.objects.filter(entry=entry, collection=space).exists():
-                    Membership(entry=entry, collection=space).save()
+                entry.join([space])
         partner, _ = Partner.objects.update_or_create(
             slug="executedtoday",
             defaults={
