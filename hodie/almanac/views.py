@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from hodie.dates import HodieError
 from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE
@@ -32,7 +32,7 @@ def _day_context(request: HttpRequest, page: days.DayPage) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     collection = days.default_collection()
     if collection is None:
@@ -42,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "almanac/day.html", _day_context(request, page))
 
 
-@require_GET
+@require_safe
 def day(request: HttpRequest, collection: str, day_slug: str) -> HttpResponse:
     found = get_object_or_404(Collection, slug=collection)
     try:
@@ -56,7 +56,7 @@ def day(request: HttpRequest, collection: str, day_slug: str) -> HttpResponse:
     return render(request, "almanac/day.html", _day_context(request, page))
 
 
-@require_GET
+@require_safe
 def collection_view(request: HttpRequest, collection: str) -> HttpResponse:
     found = get_object_or_404(Collection, slug=collection)
     counts = dict(
@@ -85,7 +85,7 @@ def collection_view(request: HttpRequest, collection: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def entry(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(
         Entry.objects.prefetch_related("people", "places", "tags", "sources", "collections"), slug=slug
@@ -103,25 +103,25 @@ def _listing(request: HttpRequest, template: str, obj, entries) -> HttpResponse:
     return render(request, template, {"obj": obj, "entries": entries.order_by("earliest_jdn", "pk")})
 
 
-@require_GET
+@require_safe
 def person(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Person.objects.prefetch_related("aliases"), slug=slug)
     return _listing(request, "almanac/person.html", found, found.entries.all())
 
 
-@require_GET
+@require_safe
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Tag, slug=slug)
     return _listing(request, "almanac/tag.html", found, found.entries.all())
 
 
-@require_GET
+@require_safe
 def place(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Place, slug=slug)
     return _listing(request, "almanac/place.html", found, found.entries.all())
 
 
-@require_GET
+@require_safe
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(
         Article.objects.published()
@@ -132,7 +132,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "almanac/article.html", {"article": found})
 
 
-@require_GET
+@require_safe
 def onthisday_api(request: HttpRequest, feed_type: str, mm: str, dd: str, lang: str | None = None) -> HttpResponse:
     """``/api/rest_v1/feed/onthisday/{type}/{MM}/{DD}`` in Wikimedia's shape."""
 
@@ -165,6 +165,7 @@ def onthisday_api(request: HttpRequest, feed_type: str, mm: str, dd: str, lang: 
     return response
 
 
+@require_safe
 def today_redirect(request: HttpRequest, collection: str) -> HttpResponse:
     found = get_object_or_404(Collection, slug=collection)
     today = days.today()

@@ -144,3 +144,10 @@ def test_day_slug_round_trip() -> None:
 
     for month, day in ALL_DAYS:
         assert parse_day_slug(day_slug(month, day)) == (month, day)
+
+
+def test_head_is_answered_like_get(client, demo) -> None:
+    """Crawlers and monitors send HEAD: public pages answer it, and refuse POST."""
+    assert client.head("/russia/february-20/").status_code == 200
+    assert client.head("/api/rest_v1/feed/onthisday/all/02/20").status_code == 200
+    assert client.post("/russia/february-20/").status_code == 405
