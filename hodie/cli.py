@@ -141,29 +141,46 @@ def today(slug: str | None, as_json: bool) -> None:
     _print_day(date.month, date.day, slug, None, as_json, on_date=date)
 
 
+READERS = ("jsonl", "csv", "bsd-calendar", "wikipedia", "wxr", "blogger", "feed")
+
+
+def _reader(fmt: str, partner: str):
+    from hodie.importers import blogger, bsd, csvfile, feed, jsonl, wikipedia, wxr
+
+    if fmt == "feed":
+        return lambda path: feed.read(path, partner)
+    return {"jsonl": jsonl.read, "csv": csvfile.read, "bsd-calendar": bsd.read, "wikipedia": wikipedia.read,
+            "wxr": wxr.read, "blogger": blogger.read}[fmt]  # fmt: skip
+
+
 @main.command(name="import")
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(["jsonl"]))
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(READERS))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--collection", "slug", help="Collection the entries go into (when a record names none).")
+@click.option("--partner", default="", help="feed: the partner whose articles these are (default: the feed's title).")
 @click.option("--dry-run", is_flag=True, help="Check everything, store nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
-def import_(fmt: str, files: tuple[Path, ...], slug: str | None, dry_run: bool, as_json: bool) -> None:
-    """Import FILE(s) of FORMAT. All or nothing: one bad record and nothing is stored."""
+def import_(fmt: str, files: tuple[Path, ...], slug: str | None, partner: str, dry_run: bool, as_json: bool) -> None:
+    """Import FILE(s) of FORMAT. All or nothing: one bad record and nothing is stored.
+
+    FORMAT is one of jsonl, csv, bsd-calendar, wikipedia, wxr (WordPress), blogger, feed (RSS/Atom).
+    Importing the same file again changes nothing; a changed record updates what it made."""
     _setup()
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
     from hodie.almanac.writer import ImportFailed, import_records
-    from hodie.importers import ImportProblem, jsonl
+    from hodie.importers import ImportProblem
 
     for path in files:
         if not path.is_file():
             _fail(f"{path}: no such file")
     collection = _collection(slug) if slug else None
+    read = _reader(fmt, partner)
 
     def records():
         for path in files:
             try:
-                yield from jsonl.read(path)
+                yield from read(path)
             except ImportProblem as problem:
                 yield problem
 
@@ -186,8 +203,29 @@ def import_(fmt: str, files: tuple[Path, ...], slug: str | None, dry_run: bool, 
     created = ", ".join(f"{n} {k}" for k, n in summary.created.items()) or "nothing new"
     updated = ", ".join(f"{n} {k}" for k, n in summary.updated.items()) or "none"
     click.echo(f"{verb}: created {created}; updated {updated}; unchanged {sum(summary.unchanged.values())}")
+    by_kind = summary.as_dict()["skipped_by_kind"]
+    if by_kind:
+        click.echo("Skipped: " + ", ".join(f"{n} {k}" for k, n in sorted(by_kind.items())))
     for skip in summary.skipped:
-        click.echo(f"skipped {skip['where']}: {skip['reason']}")
+        click.echo(f"  {skip['where']}: {skip['reason']}")
+
+
+@main.command(name="export")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["jsonl"]))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+def export(fmt: str, output: Path | None) -> None:
+    """Write everything stored as JSON Lines that `hodie import jsonl` reads back."""
+    _setup()
+    from hodie.almanac.export import lines
+
+    if output is None:
+        for line in lines():
+            sys.stdout.write(line)
+        return
+    partial = output.with_name(output.name + ".partial")
+    with partial.open("w", encoding="utf-8") as handle:
+        handle.writelines(lines())
+    partial.replace(output)
 
 
 @main.command()

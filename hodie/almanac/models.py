@@ -197,6 +197,11 @@ class Entry(models.Model):
     places = models.ManyToManyField(Place, blank=True, related_name="entries")
     tags = models.ManyToManyField(Tag, blank=True, related_name="entries")
     source_id = models.CharField(max_length=200, unique=True, null=True, blank=True, help_text="Stable import id.")
+    import_hash = models.CharField(max_length=40, blank=True, editable=False)
+    needs_review = models.BooleanField(
+        default=False,
+        help_text="Suggested by an importer (e.g. from a post's title); an editor should confirm the date.",
+    )
     created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
@@ -344,7 +349,10 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     STATUSES = (("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published"))
+    KINDS = (("article", "Article"), ("page", "Page"))
+    MARKUPS = (("markdown", "Markdown"), ("html", "HTML (imported)"))
 
+    kind = models.CharField(max_length=10, choices=KINDS, default="article")
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=100, unique=True)
     excerpt = models.TextField(blank=True, help_text="Markdown. Shown on day pages; a few paragraphs.")
@@ -356,7 +364,13 @@ class Article(models.Model):
     status = models.CharField(max_length=10, choices=STATUSES, default="draft")
     publish_at = models.DateTimeField(default=timezone.now)
     entries = models.ManyToManyField(Entry, blank=True, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    markup = models.CharField(max_length=10, choices=MARKUPS, default="markdown")
+    permalink = models.URLField(blank=True, max_length=500, help_text="Where an imported post used to live.")
+    sticky = models.BooleanField(default=False)
     source_id = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    import_hash = models.CharField(max_length=40, blank=True, editable=False)
+    updated = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -379,3 +393,57 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(Article, self.title, self.pk)
         super().save(*args, **kwargs)
+
+
+class Comment(models.Model):
+    """A reader's comment on an article (imported, or posted through the site)."""
+
+    STATUSES = (("approved", "Approved"), ("pending", "Pending"), ("spam", "Spam"), ("trash", "Trash"))
+    TYPES = (("comment", "Comment"), ("pingback", "Pingback"), ("trackback", "Trackback"), ("webmention", "Webmention"))
+    MARKUPS = (("text", "Plain text"), ("markdown", "Markdown"), ("html", "HTML (imported)"))
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
+    author_name = models.CharField(max_length=200, blank=True)
+    author_email = models.EmailField(blank=True, help_text="Never shown.")
+    author_url = models.URLField(blank=True, max_length=500)
+    body = models.TextField()
+    markup = models.CharField(max_length=10, choices=MARKUPS, default="text")
+    status = models.CharField(max_length=10, choices=STATUSES, default="pending", db_index=True)
+    comment_type = models.CharField(max_length=12, choices=TYPES, default="comment")
+    created = models.DateTimeField(default=timezone.now)
+    source_id = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    import_hash = models.CharField(max_length=40, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author_name or 'Anonymous'} on {self.article}"
+
+
+class HolidayRule(models.Model):
+    """A holiday whose day moves: Easter-2, Пасха+39, the second Sunday of March.
+
+    The rule is read by :func:`hodie.dates.recurring.parse_rule`; day pages compute it for the
+    year they show, Orthodox Easter by the Julian computus.
+    """
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="holiday_rules")
+    title = models.CharField(max_length=300)
+    rule = models.CharField(max_length=60, help_text="Easter-2, OrthodoxEaster+39, 03/SunSecond, May Sun+2 ...")
+    source_id = models.CharField(max_length=200, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.rule})"
+
+    def clean(self) -> None:
+        from hodie.dates.recurring import parse_rule
+
+        try:
+            parse_rule(self.rule)
+        except HodieError as err:
+            raise ValidationError({"rule": str(err)}) from err

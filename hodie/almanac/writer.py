@@ -1,20 +1,60 @@
 """The one place imported records are stored: idempotent on a stable source id, in one
-transaction, so a run with a bad record stores nothing and a second run changes nothing."""
+transaction, so a run with a bad record stores nothing and a second run changes nothing.
+
+Entries are written in batches: a batch's new entries are inserted with ``bulk_create`` (with their
+memberships, people, tags, places and sources), an entry whose record is unchanged since the last
+import (the same ``import_hash``) is left alone, and only a changed entry takes the slower path
+that updates it in place. An editor's change in the admin is therefore kept when the same file is
+imported again; a changed record in the file wins over it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from hodie.dates import HodieError
-from hodie.importers.records import EntryRecord, ImportProblem
+from hodie.dates import HodieError, parse_date
+from hodie.importers.html import clean_html
+from hodie.importers.records import (
+    ArticleRecord,
+    AuthorRecord,
+    CommentRecord,
+    EntryRecord,
+    HolidayRuleRecord,
+    ImportProblem,
+    Item,
+    ObjectRecord,
+    Skipped,
+)
 
-from .models import Alias, Collection, Entry, Person, Place, Source, Tag
+from .models import (
+    Alias,
+    Article,
+    Author,
+    Collection,
+    Comment,
+    Entry,
+    HolidayRule,
+    Membership,
+    Partner,
+    Person,
+    Place,
+    Source,
+    Tag,
+    unique_slug,
+)
+
+BATCH = 2000
 
 
 class ImportFailed(HodieError):
@@ -36,12 +76,16 @@ class ImportSummary:
     errors: list[dict[str, str]] = field(default_factory=list)
     dry_run: bool = False
 
+    def skip(self, where: str, kind: str, reason: str) -> None:
+        self.skipped.append({"where": where, "kind": kind, "reason": reason})
+
     def as_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {
             "created": dict(self.created),
             "updated": dict(self.updated),
             "unchanged": dict(self.unchanged),
             "skipped": self.skipped,
+            "skipped_by_kind": dict(Counter(s["kind"] for s in self.skipped)),
         }
         if self.errors:
             result["errors"] = self.errors
@@ -54,15 +98,46 @@ class _Rollback(Exception):
     pass
 
 
+def record_hash(record: Any, *context: str) -> str:
+    """What a record says, apart from where it was read: equal hashes mean nothing to update."""
+    data = dataclasses.asdict(record)
+
+    def drop_where(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: drop_where(v) for k, v in value.items() if k != "where"}
+        if isinstance(value, list | tuple):
+            return [drop_where(v) for v in value]
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).isoformat()
+        return value
+
+    text = json.dumps([drop_where(data), *context], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()  # noqa: S324 - change detection, not security
+
+
+def _problem(where: str, err: Exception) -> ImportProblem:
+    if isinstance(err, ImportProblem):
+        return err
+    messages = getattr(err, "messages", None) or [str(err)]
+    return ImportProblem(where, "; ".join(messages))
+
+
 class Writer:
-    def __init__(self, default_collection: Collection | None) -> None:
+    def __init__(self, default_collection: Collection | None, partner: Partner | None = None) -> None:
         self.default_collection = default_collection
+        self.partner = partner
         self.summary = ImportSummary()
         self._collections: dict[str, Collection] = {}
         self._people: dict[str, Person] = {}
         self._tags: dict[str, Tag] = {}
         self._places: dict[str, Place] = {}
-        self._seen: set[str] = set()
+        self._authors: dict[str, Author] = {}
+        self._author_names: dict[str, str] = {}
+        self._partners: dict[str, Partner] = {}
+        self._seen: set[tuple[str, str]] = set()
+        self._entry_batch: list[EntryRecord] = []
+        self._comments: list[CommentRecord] = []
+        self._articles: dict[str, Article] = {}
 
     # ------------------------------------------------------------------ lookups
     def _collection(self, slug: str, where: str) -> Collection:
@@ -72,6 +147,12 @@ class Writer:
                 raise ImportProblem(where, f"no collection {slug!r}; create it first or pass --collection")
             self._collections[slug] = found
         return self._collections[slug]
+
+    def _collections_for(self, slugs: tuple[str, ...], where: str) -> list[Collection]:
+        slugs = slugs or ((self.default_collection.slug,) if self.default_collection else ())
+        if not slugs:
+            raise ImportProblem(where, "no collection: pass --collection SLUG or give 'collections'")
+        return [self._collection(slug, where) for slug in slugs]
 
     def _person(self, name: str) -> Person:
         key = name.casefold()
@@ -92,7 +173,7 @@ class Writer:
         if key not in self._tags:
             found = Tag.objects.filter(slug=key).first() or Tag.objects.filter(name__iexact=name).first()
             if found is None:
-                found = Tag(name=name, slug=key if slugify(name) else "")
+                found = Tag(name=name[:100], slug=key[:100] if slugify(name) else "")
                 found.save()
                 self.summary.created["tag"] += 1
             self._tags[key] = found
@@ -109,77 +190,363 @@ class Writer:
             self._places[key] = found
         return self._places[key]
 
-    # ------------------------------------------------------------------ writing
-    def write_entry(self, record: EntryRecord) -> None:
-        stable = record.stable_id
-        if stable in self._seen:
-            self.summary.skipped.append({"where": record.where, "reason": f"duplicate of an earlier record ({stable})"})
+    def _author(self, name_or_login: str) -> Author:
+        name = self._author_names.get(name_or_login, name_or_login)
+        if name not in self._authors:
+            found = Author.objects.filter(name=name).first()
+            if found is None:
+                found = Author.objects.create(name=name[:200])
+                self.summary.created["author"] += 1
+            self._authors[name] = found
+        return self._authors[name]
+
+    def _partner(self, name: str) -> Partner:
+        if name not in self._partners:
+            found = Partner.objects.filter(name=name).first() or Partner.objects.filter(slug=slugify(name)).first()
+            if found is None:
+                found = Partner.objects.create(name=name, slug=unique_slug(Partner, name))
+                self.summary.created["partner"] += 1
+            self._partners[name] = found
+        return self._partners[name]
+
+    def _first_time(self, kind: str, stable: str, where: str) -> bool:
+        if (kind, stable) in self._seen:
+            self.summary.skip(where, kind, f"duplicate of an earlier record ({stable})")
+            return False
+        self._seen.add((kind, stable))
+        return True
+
+    # ------------------------------------------------------------------ entries
+    def add(self, item: Item) -> None:
+        if isinstance(item, EntryRecord):
+            self._entry_batch.append(item)
+            if len(self._entry_batch) >= BATCH:
+                self.flush()
             return
-        self._seen.add(stable)
-        slugs = record.collections or ((self.default_collection.slug,) if self.default_collection else ())
-        if not slugs:
-            raise ImportProblem(record.where, "no collection: pass --collection SLUG or give 'collections'")
-        collections = [self._collection(slug, record.where) for slug in slugs]
-        entry = Entry.objects.filter(source_id=stable).first()
-        is_new = entry is None
-        if entry is None:
-            entry = Entry(source_id=stable)
-        before = _snapshot(entry) if not is_new else None
-        entry.title, entry.kind = record.title.strip(), record.kind
+        self.flush()
+        if isinstance(item, Skipped):
+            self.summary.skip(item.where, item.kind, item.reason)
+        elif isinstance(item, ArticleRecord):
+            self._guarded(item.where, lambda: self.write_article(item))
+        elif isinstance(item, CommentRecord):
+            self._comments.append(item)
+        elif isinstance(item, AuthorRecord):
+            self._guarded(item.where, lambda: self.write_author(item))
+        elif isinstance(item, HolidayRuleRecord):
+            self._guarded(item.where, lambda: self.write_rule(item))
+        elif isinstance(item, ObjectRecord):
+            self._guarded(item.where, lambda: self.write_object(item))
+
+    def _guarded(self, where: str, action: Callable[[], object]) -> None:
+        try:
+            with transaction.atomic():
+                action()
+        except (HodieError, ValueError) as err:
+            problem = _problem(where, err)
+            self.summary.errors.append({"where": problem.where, "reason": problem.reason})
+
+    def flush(self) -> None:
+        batch, self._entry_batch = self._entry_batch, []
+        if not batch:
+            return
+        prepared: list[tuple[EntryRecord, list[Collection], Any, str]] = []
+        for record in batch:
+            if not self._first_time("entry", record.stable_id, record.where):
+                continue
+            try:
+                collections = self._collections_for(record.collections, record.where)
+                date = parse_date(record.date, region=collections[0].region, calendar=record.calendar)  # type: ignore[arg-type]
+                if record.observance:
+                    from hodie.dates import check_month_day
+
+                    check_month_day(*record.observance)
+            except HodieError as err:
+                problem = _problem(record.where, err)
+                self.summary.errors.append({"where": problem.where, "reason": problem.reason})
+                continue
+            digest = record_hash(record, *(c.slug for c in collections))
+            prepared.append((record, collections, date, digest))
+        if self.summary.errors or not prepared:
+            return  # nothing will be kept: only go on checking the rest of the input
+        existing = {
+            source_id: (pk, digest)
+            for source_id, pk, digest in Entry.objects.filter(
+                source_id__in=[record.stable_id for record, *_ in prepared]
+            ).values_list("source_id", "pk", "import_hash")
+        }
+        new = []
+        for record, collections, date, digest in prepared:
+            found = existing.get(record.stable_id)
+            if found is None:
+                new.append((record, collections, date, digest))
+            elif found[1] == digest:
+                self.summary.unchanged["entry"] += 1
+            else:
+                self._guarded(record.where, lambda r=record, c=collections, d=digest: self.update_entry(r, c, d))
+        if new:
+            self._insert_entries(new)
+
+    def _entry_from(self, record: EntryRecord, date: Any, digest: str, entry: Entry | None = None) -> Entry:
+        entry = entry or Entry(source_id=record.stable_id)
+        entry.title, entry.kind = record.title.strip()[:300], record.kind
         entry.summary, entry.body, entry.featured = record.summary, record.body, record.featured
         entry.observance_month, entry.observance_day = record.observance or (None, None)
-        try:
-            entry.set_date(record.date, region=collections[0].region, calendar=record.calendar)
-            entry.full_clean(exclude=["slug", "edtf", "calendar", "precision", "source_id"])
-        except HodieError as err:
-            raise ImportProblem(record.where, str(err)) from err
-        except Exception as err:  # ValidationError from full_clean
-            messages = getattr(err, "messages", None) or [str(err)]
-            raise ImportProblem(record.where, "; ".join(messages)) from err
+        entry.date_text = record.date.strip()[:200]
+        entry.edtf, entry.calendar = date.edtf, date.calendar
+        entry.needs_review = record.needs_review
+        entry.policy = record.policy
+        entry.import_hash = digest
+        entry.apply_date(date)
+        return entry
+
+    def _insert_entries(self, new: list[tuple[EntryRecord, list[Collection], Any, str]]) -> None:
+        entries = [self._entry_from(record, date, digest) for record, _, date, digest in new]
+        wanted = [record.slug or slugify(f"{entry.year or ''} {entry.title}")[:80].strip("-") or "entry"
+                  for (record, *_), entry in zip(new, entries, strict=True)]  # fmt: skip
+        taken = set(Entry.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+        for entry, slug in zip(entries, wanted, strict=True):
+            if slug in taken:
+                suffix = hashlib.sha1(entry.source_id.encode()).hexdigest()  # noqa: S324
+                candidate, n = f"{slug[:80]}-{suffix[:6]}", 6
+                while candidate in taken or Entry.objects.filter(slug=candidate).exists():
+                    n += 2
+                    candidate = f"{slug[:80]}-{suffix[:n]}"
+                slug = candidate
+            taken.add(slug)
+            entry.slug = slug
+        Entry.objects.bulk_create(entries)
+        memberships, people, tags, places, sources = [], [], [], [], []
+        for (record, collections, _, _), entry in zip(new, entries, strict=True):
+            for collection in dict.fromkeys(collections):
+                memberships.append(
+                    Membership(collection=collection, entry=entry, day_key=entry.key_for(collection.anniversary_policy))
+                )
+            people += [
+                Entry.people.through(entry_id=entry.pk, person_id=self._person(n).pk)
+                for n in dict.fromkeys(record.people)
+            ]
+            tags += [Entry.tags.through(entry_id=entry.pk, tag_id=self._tag(n).pk) for n in dict.fromkeys(record.tags)]
+            places += [
+                Entry.places.through(entry_id=entry.pk, place_id=self._place(n).pk)
+                for n in dict.fromkeys(record.places)
+            ]
+            sources += [Source(entry=entry, url=s.url, title=s.title, publisher=s.publisher) for s in record.sources]
+        Membership.objects.bulk_create(memberships)
+        Entry.people.through.objects.bulk_create(people, ignore_conflicts=True)
+        Entry.tags.through.objects.bulk_create(tags, ignore_conflicts=True)
+        Entry.places.through.objects.bulk_create(places, ignore_conflicts=True)
+        Source.objects.bulk_create(sources)
+        self.summary.created["entry"] += len(entries)
+
+    def update_entry(self, record: EntryRecord, collections: list[Collection], digest: str) -> Entry:
+        entry = Entry.objects.get(source_id=record.stable_id)
+        date = parse_date(record.date, region=collections[0].region, calendar=record.calendar)  # type: ignore[arg-type]
+        self._entry_from(record, date, digest, entry)
+        entry.full_clean(exclude=["slug", "edtf", "calendar", "precision", "source_id", "date_text"])
         entry.save()
-        people = [self._person(name) for name in record.people]
-        tags = [self._tag(name) for name in record.tags]
-        places = [self._place(name) for name in record.places]
-        entry.people.set(people)
-        entry.tags.set(tags)
-        entry.places.set(places)
+        entry.people.set([self._person(name) for name in record.people])
+        entry.tags.set([self._tag(name) for name in record.tags])
+        entry.places.set([self._place(name) for name in record.places])
         entry.join(collections)
-        wanted_sources = [(s.url, s.title, s.publisher) for s in record.sources]
-        if [(s.url, s.title, s.publisher) for s in entry.sources.order_by("pk")] != wanted_sources:
+        wanted = [(s.url, s.title, s.publisher) for s in record.sources]
+        if [(s.url, s.title, s.publisher) for s in entry.sources.order_by("pk")] != wanted:
             entry.sources.all().delete()
-            Source.objects.bulk_create([Source(entry=entry, url=u, title=t, publisher=p) for u, t, p in wanted_sources])
-        after = _snapshot(entry)
-        if is_new:
-            self.summary.created["entry"] += 1
-        elif before != after:
-            self.summary.updated["entry"] += 1
-        else:
+            Source.objects.bulk_create([Source(entry=entry, url=u, title=t, publisher=p) for u, t, p in wanted])
+        self.summary.updated["entry"] += 1
+        return entry
+
+    def entry_now(self, record: EntryRecord) -> Entry | None:
+        """Store one entry at once (an article's entries); None when the input already failed."""
+        if not self._first_time("entry", record.stable_id, record.where):
+            return Entry.objects.filter(source_id=record.stable_id).first()
+        collections = self._collections_for(record.collections, record.where)
+        date = parse_date(record.date, region=collections[0].region, calendar=record.calendar)  # type: ignore[arg-type]
+        digest = record_hash(record, *(c.slug for c in collections))
+        found = Entry.objects.filter(source_id=record.stable_id).values_list("import_hash", flat=True).first()
+        if found is None:
+            self._insert_entries([(record, collections, date, digest)])
+        elif found == digest:
             self.summary.unchanged["entry"] += 1
+        else:
+            self.update_entry(record, collections, digest)
+        return Entry.objects.get(source_id=record.stable_id)
 
+    # ------------------------------------------------------------------ the rest
+    def write_author(self, record: AuthorRecord) -> None:
+        if not self._first_time("author", record.login or record.name, record.where):
+            return
+        name = (record.name or record.login).strip()
+        if record.login:
+            self._author_names[record.login] = name
+        author = Author.objects.filter(name=name).first()
+        if author is None:
+            Author.objects.create(name=name[:200], url=record.url)
+            self.summary.created["author"] += 1
+        elif record.url and author.url != record.url:
+            author.url = record.url
+            author.save(update_fields=["url"])
+            self.summary.updated["author"] += 1
+        else:
+            self.summary.unchanged["author"] += 1
 
-def _snapshot(entry: Entry) -> tuple:
-    if entry.pk is None:
-        return ()
-    return (
-        entry.title, entry.kind, entry.summary, entry.body, entry.featured, entry.edtf, entry.calendar,
-        entry.observance_month, entry.observance_day,
-        tuple(sorted(entry.people.values_list("pk", flat=True))),
-        tuple(sorted(entry.tags.values_list("pk", flat=True))),
-        tuple(sorted(entry.places.values_list("pk", flat=True))),
-        tuple(sorted(entry.collections.values_list("pk", flat=True))),
-        tuple(entry.sources.order_by("pk").values_list("url", "title", "publisher")),
-    )  # fmt: skip
+    def write_rule(self, record: HolidayRuleRecord) -> None:
+        from hodie.dates.recurring import parse_rule
+
+        if not self._first_time("holiday rule", record.stable_id, record.where):
+            return
+        rule = parse_rule(record.rule).canonical
+        collection = self._collections_for(record.collections, record.where)[0]
+        found = HolidayRule.objects.filter(source_id=record.stable_id).first()
+        if found is None:
+            HolidayRule.objects.create(
+                collection=collection, title=record.title[:300], rule=rule, source_id=record.stable_id
+            )
+            self.summary.created["holiday rule"] += 1
+        elif (found.collection_id, found.title, found.rule) != (collection.pk, record.title[:300], rule):
+            found.collection, found.title, found.rule = collection, record.title[:300], rule
+            found.save()
+            self.summary.updated["holiday rule"] += 1
+        else:
+            self.summary.unchanged["holiday rule"] += 1
+
+    def write_article(self, record: ArticleRecord) -> None:
+        if not self._first_time(record.kind, record.source_id, record.where):
+            return
+        partner = self._partner(record.partner) if record.partner else self.partner
+        digest = record_hash(record, partner.slug if partner else "", *self._default_slug())
+        article = Article.objects.filter(source_id=record.source_id).first()
+        if article is not None and article.import_hash == digest:
+            self.summary.unchanged[record.kind] += 1
+            self._articles[record.source_id] = article
+            return
+        is_new = article is None
+        article = article or Article(source_id=record.source_id)
+        html = record.markup == "html"
+        article.kind, article.title = record.kind, record.title.strip()[:300]
+        article.excerpt = clean_html(record.excerpt) if html else record.excerpt
+        article.body = clean_html(record.body) if html else record.body
+        article.markup = record.markup
+        article.status = record.status
+        article.publish_at = record.published or article.publish_at or timezone.now()
+        article.permalink, article.full_url = record.permalink[:500], record.full_url[:500]
+        article.partner = partner
+        article.cowritten = record.cowritten and partner is not None
+        article.sticky = record.sticky
+        article.import_hash = digest
+        if record.slug and not Article.objects.filter(slug=record.slug).exclude(pk=article.pk).exists():
+            article.slug = record.slug[:100]
+        article.save()
+        article.authors.set([self._author(name) for name in record.authors])
+        article.tags.set([self._tag(name) for name in record.tags if name.strip()])
+        entries = [self.entry_now(entry) for entry in record.entries]
+        if record.entry_ids:
+            found = {e.source_id: e for e in Entry.objects.filter(source_id__in=record.entry_ids)}
+            missing = [i for i in record.entry_ids if i not in found]
+            if missing:
+                raise ImportProblem(record.where, f"no entry with id {', '.join(missing[:3])}")
+            entries += [found[i] for i in record.entry_ids]
+        article.entries.set([entry for entry in entries if entry is not None])
+        self._articles[record.source_id] = article
+        (self.summary.created if is_new else self.summary.updated)[record.kind] += 1
+
+    def write_object(self, record: ObjectRecord) -> None:
+        if not self._first_time(record.model, record.slug, record.where):
+            return
+        model = {"collection": Collection, "partner": Partner, "person": Person, "place": Place, "tag": Tag}[
+            record.model
+        ]
+        fields = dict(record.fields)
+        known = {f.name for f in model._meta.get_fields()}
+        bad = [name for name in fields if name not in known or not isinstance(fields[name], str)]
+        if bad:
+            raise ImportProblem(
+                record.where, f"{record.model}: {', '.join(bad)} must be text fields of a {record.model}"
+            )
+        obj = model._default_manager.filter(slug=record.slug).first()
+        is_new = obj is None
+        obj = obj or model(slug=record.slug)
+        before = {name: getattr(obj, name) for name in fields}
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        changed = is_new or before != fields
+        if changed:
+            obj.full_clean(validate_unique=False)
+            obj.save()
+        if isinstance(obj, Person):
+            current = set(obj.aliases.values_list("name", flat=True))
+            if current != set(record.aliases):
+                obj.aliases.exclude(name__in=record.aliases).delete()
+                Alias.objects.bulk_create([Alias(person=obj, name=n) for n in record.aliases if n not in current])
+                changed = True
+        if isinstance(obj, Collection):
+            self._collections[obj.slug] = obj
+        (self.summary.created if is_new else self.summary.updated if changed else self.summary.unchanged)[
+            record.model
+        ] += 1
+
+    def _default_slug(self) -> tuple[str, ...]:
+        return (self.default_collection.slug,) if self.default_collection else ()
+
+    def write_comments(self) -> None:
+        stored: dict[str, Comment] = {}
+        for record in self._comments:
+            if not self._first_time("comment", record.source_id, record.where):
+                continue
+            article = (
+                self._articles.get(record.article_id) or Article.objects.filter(source_id=record.article_id).first()
+            )
+            if article is None:
+                self.summary.skip(record.where, "comment", f"its article {record.article_id} was not imported")
+                continue
+            digest = record_hash(record)
+            comment = Comment.objects.filter(source_id=record.source_id).first()
+            if comment is not None and comment.import_hash == digest:
+                self.summary.unchanged["comment"] += 1
+                stored[record.source_id] = comment
+                continue
+            is_new = comment is None
+            comment = comment or Comment(source_id=record.source_id)
+            comment.article = article
+            comment.author_name = record.author_name[:200]
+            comment.author_email = record.author_email if "@" in record.author_email else ""
+            comment.author_url = (
+                record.author_url[:500] if record.author_url.startswith(("http://", "https://")) else ""
+            )
+            comment.body = clean_html(record.body, comment=True) if record.markup == "html" else record.body
+            comment.markup = record.markup
+            comment.status, comment.comment_type = record.status, record.comment_type
+            comment.created = record.created or comment.created or timezone.now()
+            comment.import_hash = digest
+            comment.save()
+            stored[record.source_id] = comment
+            (self.summary.created if is_new else self.summary.updated)["comment"] += 1
+        for record in self._comments:
+            if record.source_id not in stored:
+                continue
+            comment = stored[record.source_id]
+            parent = stored.get(record.parent_id) if record.parent_id else None
+            if parent is None and record.parent_id:
+                parent = Comment.objects.filter(source_id=record.parent_id).first()
+            if comment.parent_id != (parent.pk if parent else None):
+                comment.parent = parent
+                comment.save(update_fields=["parent"])
+
+    def finish(self) -> None:
+        self.flush()
+        if not self.summary.errors:
+            self._guarded("comments", self.write_comments)
 
 
 def import_records(
-    items: Iterable[EntryRecord | ImportProblem],
+    items: Iterable[Item],
     collection: Collection | None,
     dry_run: bool = False,
     progress: Callable[[], None] | None = None,
+    partner: Partner | None = None,
 ) -> ImportSummary:
     """Store every record in one transaction. Any problem: nothing is stored and
     :class:`ImportFailed` lists every problem with its ``FILE:LINE``."""
-    writer = Writer(collection)
+    writer = Writer(collection, partner)
     summary = writer.summary
     summary.dry_run = dry_run
     try:
@@ -190,11 +557,8 @@ def import_records(
                 if isinstance(item, ImportProblem):
                     summary.errors.append({"where": item.where, "reason": item.reason})
                     continue
-                try:
-                    with transaction.atomic():
-                        writer.write_entry(item)
-                except ImportProblem as problem:
-                    summary.errors.append({"where": problem.where, "reason": problem.reason})
+                writer.add(item)
+            writer.finish()
             if summary.errors or dry_run:
                 raise _Rollback
     except _Rollback:

@@ -5,21 +5,53 @@ Each line is an object with ``date`` (EDTF or any form :func:`hodie.dates.parse_
 (julian | gregorian), ``kind`` (event | birth | death | holiday; default event), ``summary``,
 ``body`` (Markdown), ``tags``, ``people``, ``places`` (lists of names), ``sources``
 (``[{"url", "title", "publisher"}]``), ``featured``, ``observance`` ("MM-DD") and ``collections``
-(slugs; the command's ``--collection`` is used when absent). Blank lines are ignored.
+(slugs; the command's ``--collection`` is used when absent), ``slug``, ``policy`` and
+``needs_review``. Blank lines are ignored.
+
+A line with ``"type"`` other than ``entry`` is one of the other things ``hodie export jsonl``
+writes: ``collection``, ``partner``, ``person`` (with ``aliases``), ``place``, ``tag``, ``author``,
+``holiday_rule``, ``article`` (``entries`` lists entry ids) and ``comment``.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .records import EntryRecord, ImportProblem, SourceRecord
+from .records import (
+    ArticleRecord,
+    AuthorRecord,
+    CommentRecord,
+    EntryRecord,
+    HolidayRuleRecord,
+    ImportProblem,
+    Item,
+    ObjectRecord,
+    Record,
+    SourceRecord,
+)
 
 KNOWN_KEYS = {
-    "id", "date", "calendar", "title", "kind", "summary", "body", "tags", "people", "places", "sources",
-    "featured", "observance", "collections",
+    "type", "id", "date", "calendar", "title", "kind", "summary", "body", "tags", "people", "places", "sources",
+    "featured", "observance", "collections", "slug", "policy", "needs_review",
+}  # fmt: skip
+OBJECT_FIELDS = {
+    "collection": {"title", "region", "anniversary_policy", "language", "description"},
+    "partner": {"name", "site_url", "feed_url", "attribution", "description"},
+    "person": {"name", "description", "aliases"},
+    "place": {"name", "description"},
+    "tag": {"name"},
+}
+ARTICLE_KEYS = {
+    "type", "id", "kind", "title", "slug", "status", "published", "excerpt", "body", "markup", "permalink",
+    "full_url", "authors", "tags", "partner", "cowritten", "sticky", "entries",
+}  # fmt: skip
+COMMENT_KEYS = {
+    "type", "id", "article", "parent", "author_name", "author_email", "author_url", "body", "markup", "status",
+    "comment_type", "created",
 }  # fmt: skip
 
 
@@ -66,8 +98,8 @@ def record_from_object(obj: Any, where: str) -> EntryRecord:
             raise ImportProblem(where, f"observance {obj['observance']!r} is not MM-DD")
         observance = (int(parts[0]), int(parts[1]))
     featured = obj.get("featured", False)
-    if not isinstance(featured, bool):
-        raise ImportProblem(where, "'featured' must be true or false")
+    if not isinstance(featured, bool) or not isinstance(obj.get("needs_review", False), bool):
+        raise ImportProblem(where, "'featured' and 'needs_review' must be true or false")
     raw_id = obj.get("id")
     return EntryRecord(
         where=where,
@@ -85,10 +117,81 @@ def record_from_object(obj: Any, where: str) -> EntryRecord:
         observance=observance,
         source_id=str(raw_id) if raw_id not in (None, "") else None,
         collections=_strings(obj.get("collections"), "collections", where),
+        slug=_text(obj, "slug", where),
+        policy=_text(obj, "policy", where),
+        needs_review=bool(obj.get("needs_review", False)),
     )
 
 
-def read(path: Path) -> Iterator[EntryRecord | ImportProblem]:
+def _check_keys(obj: dict[str, Any], known: set[str], where: str) -> None:
+    unknown = set(obj) - known
+    if unknown:
+        raise ImportProblem(where, f"unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+
+
+def _when(obj: dict[str, Any], name: str, where: str) -> datetime | None:
+    value = obj.get(name)
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as err:
+        raise ImportProblem(where, f"{name} {value!r} is not an ISO 8601 time") from err
+    if parsed.tzinfo is None:
+        raise ImportProblem(where, f"{name} {value!r} has no time zone")
+    return parsed
+
+
+def typed_record(obj: Any, where: str) -> Record:
+    """One line of ``hodie export jsonl``: ``type`` says what it is (an entry when absent)."""
+    if not isinstance(obj, dict):
+        raise ImportProblem(where, "expected a JSON object")
+    kind = obj.get("type", "entry")
+    if kind == "entry":
+        return record_from_object(obj, where)
+    if kind in OBJECT_FIELDS:
+        _check_keys(obj, OBJECT_FIELDS[kind] | {"type", "slug"}, where)
+        fields = tuple((k, v) for k, v in obj.items() if k not in ("type", "slug", "aliases"))
+        return ObjectRecord(
+            where, kind, _text(obj, "slug", where), fields, _strings(obj.get("aliases"), "aliases", where)
+        )
+    if kind == "author":
+        _check_keys(obj, {"type", "name", "url"}, where)
+        return AuthorRecord(where, _text(obj, "name", where), _text(obj, "url", where))
+    if kind == "holiday_rule":
+        _check_keys(obj, {"type", "id", "title", "rule", "collections"}, where)
+        return HolidayRuleRecord(
+            where, _text(obj, "title", where), _text(obj, "rule", where), _text(obj, "id", where),
+            _strings(obj.get("collections"), "collections", where),
+        )  # fmt: skip
+    if kind == "article":
+        _check_keys(obj, ARTICLE_KEYS, where)
+        return ArticleRecord(
+            where=where, source_id=_text(obj, "id", where), title=_text(obj, "title", where),
+            kind=_text(obj, "kind", where) or "article", status=_text(obj, "status", where) or "draft",
+            published=_when(obj, "published", where), excerpt=_text(obj, "excerpt", where),
+            body=_text(obj, "body", where), markup=_text(obj, "markup", where) or "markdown",
+            permalink=_text(obj, "permalink", where), full_url=_text(obj, "full_url", where),
+            authors=_strings(obj.get("authors"), "authors", where), tags=_strings(obj.get("tags"), "tags", where),
+            partner=_text(obj, "partner", where), cowritten=bool(obj.get("cowritten")), sticky=bool(obj.get("sticky")),
+            entry_ids=_strings(obj.get("entries"), "entries", where), slug=_text(obj, "slug", where),
+        )  # fmt: skip
+    if kind == "comment":
+        _check_keys(obj, COMMENT_KEYS, where)
+        return CommentRecord(
+            where=where, source_id=_text(obj, "id", where), article_id=_text(obj, "article", where),
+            body=_text(obj, "body", where), author_name=_text(obj, "author_name", where),
+            author_email=_text(obj, "author_email", where), author_url=_text(obj, "author_url", where),
+            parent_id=_text(obj, "parent", where), status=_text(obj, "status", where) or "pending",
+            comment_type=_text(obj, "comment_type", where) or "comment", created=_when(obj, "created", where),
+            markup=_text(obj, "markup", where) or "text",
+        )  # fmt: skip
+    raise ImportProblem(
+        where, f"unknown type {kind!r} (entry, article, comment, author, holiday_rule, {', '.join(OBJECT_FIELDS)})"
+    )
+
+
+def read(path: Path) -> Iterator[Item]:
     """Yield a record, or the problem with it, for each non-blank line (streamed)."""
     name = str(path)
     try:
@@ -107,7 +210,7 @@ def read(path: Path) -> Iterator[EntryRecord | ImportProblem]:
                     yield ImportProblem(where, f"not JSON ({err.msg} at column {err.colno})")
                     continue
                 try:
-                    yield record_from_object(obj, where)
+                    yield typed_record(obj, where)
                 except ImportProblem as problem:
                     yield problem
         except UnicodeDecodeError as err:

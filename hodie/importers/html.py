@@ -1,0 +1,96 @@
+"""HTML from other platforms: cleaned with nh3, paragraphs restored, excerpts cut at a paragraph.
+
+WordPress exports ``post_content`` raw: paragraphs are blank lines (``wpautop`` has not run) and
+shortcodes such as ``[caption]`` are still there. :func:`autop` restores paragraphs in the way
+readers saw them; :func:`clean_html` keeps the structure of an article and drops anything that
+can run script or load from elsewhere without the reader asking.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+
+import nh3
+
+ARTICLE_TAGS = {
+    "p", "br", "a", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "blockquote",
+    "ul", "ol", "li", "dl", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "pre", "code", "kbd", "samp",
+    "figure", "figcaption", "img", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "hr",
+    "sup", "sub", "abbr", "cite", "q", "span", "div", "time",
+}  # fmt: skip
+ARTICLE_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "time": {"datetime"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start", "reversed"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+}
+COMMENT_TAGS = {"p", "br", "a", "em", "strong", "b", "i", "blockquote", "code", "pre", "ul", "ol", "li", "q", "cite"}
+
+_BLOCK = re.compile(r"<(p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|hr|dl)\b", re.IGNORECASE)
+_SHORTCODE = re.compile(
+    r"\[/?(?:caption|wp_caption|gallery|embed|audio|video|playlist|contact-form(?:-7)?|more)\b[^\]]*\]", re.IGNORECASE
+)
+_BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
+_PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p>", re.DOTALL | re.IGNORECASE)
+
+
+def autop(text: str) -> str:
+    """Blank-line paragraphs to ``<p>``, single newlines to ``<br>``, leaving block elements alone."""
+    text = _BLOCK_COMMENT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    chunks = [chunk.strip() for chunk in re.split(r"\n\s*\n", text) if chunk.strip()]
+    out = []
+    for chunk in chunks:
+        if _BLOCK.match(chunk):
+            out.append(chunk)
+        else:
+            out.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")
+    return "\n".join(out)
+
+
+def clean_html(text: str, comment: bool = False) -> str:
+    """Sanitise HTML from an import or a feed; links get ``rel="nofollow ugc"`` in comments."""
+    text = _SHORTCODE.sub("", text or "")
+    return nh3.clean(
+        text,
+        tags=COMMENT_TAGS if comment else ARTICLE_TAGS,
+        attributes={"a": {"href", "title"}} if comment else ARTICLE_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow ugc noopener" if comment else "noopener",
+        strip_comments=True,
+    ).strip()
+
+
+def text_to_html(text: str) -> str:
+    """Plain text (a feed's text summary) as escaped paragraphs."""
+    return autop(_html.escape(text or ""))
+
+
+def html_to_text(text: str) -> str:
+    """Visible text of an HTML fragment, on one line."""
+    stripped = nh3.clean(text or "", tags=set())
+    return re.sub(r"\s+", " ", _html.unescape(stripped)).strip()
+
+
+def excerpt_of(text: str, limit: int = 1200) -> str:
+    """The leading paragraphs of cleaned HTML, cut at a paragraph boundary (at least one)."""
+    paragraphs = _PARAGRAPH.findall(text or "")
+    if not paragraphs:
+        plain = html_to_text(text)
+        if len(plain) <= limit:
+            return text_to_html(plain)
+        cut = plain.rfind(". ", 0, limit)
+        return text_to_html(plain[: cut + 1 if cut > 0 else limit] + ("" if cut > 0 else "…"))
+    kept: list[str] = []
+    size = 0
+    for paragraph in paragraphs:
+        if kept and size + len(paragraph) > limit:
+            break
+        kept.append(paragraph)
+        size += len(paragraph)
+    return "\n".join(kept)
