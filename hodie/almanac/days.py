@@ -10,10 +10,11 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from hodie.dates import InvalidDate, check_month_day, day_key, format_day
+from hodie.dates import HodieError, InvalidDate, check_month_day, day_key, format_day
 from hodie.dates.names import EN_MONTHS
+from hodie.dates.recurring import parse_rule
 
-from .models import Article, Collection, Entry
+from .models import Article, Collection, Entry, HolidayRule
 
 MONTH_SLUGS = [name.lower() for name in EN_MONTHS]
 CHOICES = ("standard", "julian", "observance")
@@ -94,6 +95,8 @@ class DayPage:
     choice: str | None = None
     entries: list[Entry] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
+    year: int = 0
+    moving: list[HolidayRule] = field(default_factory=list)
 
     @property
     def heading(self) -> str:
@@ -149,4 +152,18 @@ def build_day(
         .prefetch_related("authors")
         .order_by("-publish_at")
     )
-    return DayPage(collection, month, day, on_date is not None, choice, entries, articles)
+    year = (on_date or today()).year
+    moving = moving_holidays(collection, month, day, year)
+    return DayPage(collection, month, day, on_date is not None, choice, entries, articles, year, moving)
+
+
+def moving_holidays(collection: Collection, month: int, day: int, year: int) -> list[HolidayRule]:
+    """The collection's moving holidays (Easter-2, 03/SunSecond ...) that fall on this day in ``year``."""
+    found = []
+    for rule in collection.holiday_rules.all():
+        try:
+            if parse_rule(rule.rule).on(year) == (month, day):
+                found.append(rule)
+        except HodieError:
+            continue
+    return found

@@ -45,3 +45,23 @@ def plain_text(text: str) -> str:
     stripped = nh3.clean(html, tags=set())
     stripped = stripped.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
     return re.sub(r"\s+", " ", stripped).strip()
+
+
+def render(text: str, markup: str = "markdown") -> Markup:
+    """An article's or a comment's text as safe HTML, whatever it was written in."""
+    from hodie.importers.html import clean_html, text_to_html
+
+    if markup == "html":
+        return Markup(clean_html(text))  # noqa: S704 - cleaned by nh3
+    if markup == "text":
+        return Markup(clean_html(text_to_html(text), comment=True))  # noqa: S704 - escaped, then cleaned
+    return render_markdown(text)
+
+
+def lead(article) -> Markup:
+    """What a day page shows of an article: its excerpt, else the first paragraphs of its body."""
+    from hodie.importers.html import excerpt_of
+
+    if article.excerpt:
+        return render(article.excerpt, article.markup)
+    return Markup(excerpt_of(str(render(article.body, article.markup)), limit=900))  # noqa: S704 - from cleaned HTML

@@ -143,7 +143,9 @@ def _entry(element: Element, blog: _Blog) -> Iterator[Item]:
         except ImportProblem as problem:
             yield problem
         return
-    draft = first_text(found, "app:draft").lower() == "yes" or status == "DRAFT"
+    control = found.get("app:control")
+    draft_flag = first_text(children(control[0]), "app:draft") if control else ""
+    draft = draft_flag.lower() == "yes" or status == "DRAFT"
     local = published.astimezone(blog.zone) if published and blog.zone else published
     article_kind = "page" if kind == "page" else "article"
     slug_source = filename or permalink

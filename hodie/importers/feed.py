@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import feedparser
+import feedparser  # chardet, when installed, lets it read undeclared KOI8-R and windows-1251 feeds
 
 from .html import clean_html, excerpt_of, html_to_text, text_to_html
 from .records import ArticleRecord, ImportProblem, Item, Skipped
@@ -43,8 +43,9 @@ def parse_bytes(data: bytes, name: str) -> Any:
 
 
 def _time(entry: Any) -> datetime | None:
+    present = entry.keys()  # asking for a missing updated_parsed triggers feedparser's fallback warning
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        value = entry[key] if key in present else None
         if value:
             return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
     return None

@@ -1,0 +1,166 @@
+"""Every format through the one writer: stored once, idempotent, all or nothing, per-kind counts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hodie.cli import main
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def russia(db):
+    from hodie.almanac.models import Collection
+
+    return Collection.objects.create(slug="ru", title="Russian history", region="ru")
+
+
+def run_import(fmt: str, *paths: Path, extra: tuple[str, ...] = ()) -> tuple[int, dict]:
+    result = CliRunner().invoke(main, ["import", fmt, *map(str, paths), "--collection", "ru", "--json", *extra])
+    return result.exit_code, json.loads(result.output)
+
+
+def test_wxr_import_counts_kinds_and_is_idempotent(russia):
+    from hodie.almanac.models import Article, Comment, Entry
+
+    code, first = run_import("wxr", FIXTURES / "blog.wxr")
+    assert code == 0, first
+    assert first["created"] == {"author": 1, "tag": 2, "article": 3, "page": 1, "entry": 2, "person": 1, "comment": 3}
+    assert first["skipped_by_kind"] == {"attachment": 1, "nav_menu_item": 1, "article": 1}
+    code, second = run_import("wxr", FIXTURES / "blog.wxr")
+    assert code == 0 and second["created"] == {} and second["updated"] == {}
+    assert second["unchanged"] == {"author": 1, "article": 3, "page": 1, "comment": 3}
+    post = Article.objects.get(title="1939: Georgy Kosenko, NKVD spy")
+    assert "<script" not in post.body and "[caption" not in post.body
+    assert [a.name for a in post.authors.all()] == ["Headsman Blogger"]
+    entry = post.entries.get()
+    assert (entry.edtf, entry.standard_key, entry.needs_review) == ("1939-02-20", 220, True)
+    reply = Comment.objects.get(author_name="Reader")
+    assert reply.parent.author_name == "ExecutedToday" and reply.status == "pending"
+    assert 'href="javascript' not in reply.body
+    assert Entry.objects.count() == 2
+
+
+def test_changed_record_updates_in_place(russia, tmp_path):
+    from hodie.almanac.models import Entry
+
+    original = (FIXTURES / "events.csv").read_text()
+    run_import("csv", FIXTURES / "events.csv")
+    changed = tmp_path / "events.csv"
+    changed.write_text(original.replace("Battle of Borodino", "The Battle of Borodino"))
+    code, summary = run_import("csv", changed)
+    assert code == 0 and summary["updated"] == {"entry": 1} and summary["unchanged"] == {"entry": 2}
+    assert Entry.objects.get(source_id="csv-2").title == "The Battle of Borodino"
+
+
+def test_csv_dates_are_read_honestly(russia):
+    from hodie.almanac.models import Entry
+
+    code, summary = run_import("csv", FIXTURES / "events.csv")
+    assert code == 0, summary
+    borodino = Entry.objects.get(source_id="csv-2")
+    assert (borodino.edtf, borodino.calendar, borodino.standard_key, borodino.observance_key) == (
+        "1812-08-26", "julian", 907, 908,
+    )  # fmt: skip
+    unknown_year = Entry.objects.get(source_id="csv-3")
+    assert (unknown_year.edtf, unknown_year.year, unknown_year.display_year, unknown_year.standard_key) == (
+        "XXXX-02-20", None, "", 220,
+    )  # fmt: skip
+
+
+def test_bsd_import_and_moving_holidays_on_day_pages(russia, client):
+    from hodie.almanac.models import HolidayRule
+
+    code, summary = run_import("bsd-calendar", FIXTURES / "bsd" / "calendar.test")
+    assert code == 0, summary
+    assert summary["created"] == {"entry": 6, "holiday rule": 2}
+    assert summary["skipped_by_kind"] == {"line": 2}
+    assert HolidayRule.objects.get(rule="Paskha+39").title == "Вознесение"
+    from hodie.almanac.days import moving_holidays
+
+    assert [h.title for h in moving_holidays(russia, 5, 21, 2026)] == ["Вознесение"]  # Orthodox Easter 2026 is 12 April
+    assert moving_holidays(russia, 5, 21, 2025) == []
+    page = client.get("/ru/january-14/").content.decode()
+    assert "Старый Новый год" in page
+
+
+def test_bad_line_stores_nothing_and_names_it(russia):
+    from hodie.almanac.models import Entry, HolidayRule
+
+    code, summary = run_import("bsd-calendar", FIXTURES / "bsd" / "calendar.bad")
+    assert code == 1
+    (error,) = summary["errors"]
+    assert error["where"].endswith("bsd/calendar.bad:2")
+    assert "30" in summary["errors"][0]["reason"]
+    assert Entry.objects.count() == 0 and HolidayRule.objects.count() == 0
+
+
+def test_blogger_both_formats(russia):
+    from hodie.almanac.models import Article, Comment
+
+    code, summary = run_import("blogger", FIXTURES / "blogger-classic.xml", FIXTURES / "takeout-feed.atom")
+    assert code == 0, summary
+    assert summary["created"]["article"] == 4 and summary["created"]["page"] == 1 and summary["created"]["comment"] == 3
+    assert Article.objects.filter(status="draft").count() == 2
+    reply = Comment.objects.get(body__contains="Thank you, Boris")
+    assert reply.parent.author_name == "Boris"
+    assert "onerror" not in Article.objects.get(source_id__endswith="post-1001").body
+
+
+def test_feed_import_makes_partner_excerpts(russia):
+    from hodie.almanac.models import Article, Partner
+
+    code, summary = run_import("feed", FIXTURES / "partner.rss", extra=("--partner", "ExecutedToday.com"))
+    assert code == 0, summary
+    assert summary["created"]["article"] == 2 and summary["skipped_by_kind"] == {"article": 1}
+    article = Article.objects.get(full_url="https://executedtoday.example/2012/02/20/1939-georgy-kosenko/")
+    assert article.partner == Partner.objects.get(name="ExecutedToday.com")
+    assert article.body == "" and "its own man" in article.excerpt
+
+
+def test_wikipedia_import(russia):
+    from hodie.almanac.models import Entry
+
+    code, summary = run_import("wikipedia", FIXTURES / "onthisday-02-20.json")
+    assert code == 0, summary
+    assert summary["created"]["entry"] == 4
+    rome = Entry.objects.get(title="A Roman event.")
+    assert (rome.year, rome.display_year, rome.calendar) == (-43, "44 BC", "julian")
+    assert Entry.objects.get(title__startswith="The Vostok").featured
+
+
+def test_dry_run_stores_nothing(russia):
+    from hodie.almanac.models import Article
+
+    result = CliRunner().invoke(
+        main, ["import", "wxr", str(FIXTURES / "blog.wxr"), "--collection", "ru", "--dry-run", "--json"]
+    )
+    assert result.exit_code == 0 and json.loads(result.output)["created"]["article"] == 3
+    assert Article.objects.count() == 0
+
+
+def test_export_import_export_is_byte_identical(demo, tmp_path, django_db_blocker):
+    from django.core.management import call_command
+
+    first = tmp_path / "first.jsonl"
+    CliRunner().invoke(main, ["import", "wxr", str(FIXTURES / "blog.wxr"), "--collection", "russia"])
+    CliRunner().invoke(
+        main, ["import", "bsd-calendar", str(FIXTURES / "bsd" / "calendar.test"), "--collection", "space"]
+    )
+    assert CliRunner().invoke(main, ["export", "jsonl", "-o", str(first)]).exit_code == 0
+    call_command("flush", interactive=False, verbosity=0)
+    from hodie.almanac.models import Entry
+
+    assert Entry.objects.count() == 0
+    result = CliRunner().invoke(main, ["import", "jsonl", str(first), "--json"])
+    assert result.exit_code == 0, result.output
+    second = tmp_path / "second.jsonl"
+    CliRunner().invoke(main, ["export", "jsonl", "-o", str(second)])
+    assert first.read_bytes() == second.read_bytes()
+    assert len(first.read_text().splitlines()) > 250
