@@ -1,6 +1,8 @@
 from django.urls import path, re_path
 
-from . import views
+from . import outputs, views
+
+FMT = r"(?P<fmt>rss|atom|json)"
 
 app_name = "almanac"
 
@@ -16,6 +18,16 @@ urlpatterns = [
         views.onthisday_api,
         name="onthisday-wikipedia",
     ),
+    re_path(rf"^feed\.{FMT}$", outputs.site_feed, name="site-feed"),
+    path("sitemap.xml", outputs.sitemap, name="sitemap"),
+    path("sitemaps/<slug:section>-<int:page>.xml", outputs.sitemap_section, name="sitemap-section"),
+    path("robots.txt", outputs.robots, name="robots"),
+    re_path(rf"^tags/(?P<slug>[-\w]+)/feed\.{FMT}$", outputs.tag_feed, name="tag-feed"),
+    re_path(r"^tags/(?P<slug>[-\w]+)\.ics$", outputs.tag_ics, name="tag-ics"),
+    re_path(rf"^people/(?P<slug>[-\w]+)/feed\.{FMT}$", outputs.person_feed, name="person-feed"),
+    re_path(rf"^(?P<collection>[-\w]+)/feed\.{FMT}$", outputs.collection_feed, name="collection-feed"),
+    re_path(rf"^(?P<collection>[-\w]+)/today\.{FMT}$", outputs.today_feed, name="today-feed"),
+    re_path(r"^(?P<collection>[-\w]+)\.ics$", outputs.collection_ics, name="collection-ics"),
     path("entries/<slug:slug>/", views.entry, name="entry"),
     path("people/<slug:slug>/", views.person, name="person"),
     path("tags/<slug:slug>/", views.tag, name="tag"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from hodie.dates import HodieError
 from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE
 
-from . import days
+from . import days, discovery
 from .models import Article, Collection, Entry, Person, Place, Tag
 from .onthisday import TYPES, day_feed
 
@@ -96,11 +96,20 @@ def entry(request: HttpRequest, slug: str) -> HttpResponse:
         for c in found.collections.all()
         if (k := found.key_for(c.anniversary_policy))
     ]
-    return render(request, "almanac/entry.html", {"entry": found, "articles": articles, "filed": filed})
+    url = f"{_site_url(request)}{found.get_absolute_url()}"
+    context = {
+        "entry": found, "articles": articles, "filed": filed, "canonical": url, "og_type": "article",
+        "description": f"{found.display_date()}: {found.title}", "jsonld": discovery.entry_jsonld(found, url),
+    }  # fmt: skip
+    return render(request, "almanac/entry.html", context)
 
 
 def _listing(request: HttpRequest, template: str, obj, entries) -> HttpResponse:
-    return render(request, template, {"obj": obj, "entries": entries.order_by("earliest_jdn", "pk")})
+    url = f"{_site_url(request)}{obj.get_absolute_url()}"
+    context = {"obj": obj, "entries": entries.order_by("earliest_jdn", "pk"), "canonical": url}
+    if isinstance(obj, Person):
+        context.update(og_type="profile", jsonld=discovery.person_jsonld(obj, url))
+    return render(request, template, context)
 
 
 @require_safe
@@ -129,7 +138,9 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         .prefetch_related("authors", Prefetch("entries", queryset=Entry.objects.prefetch_related("collections"))),
         slug=slug,
     )
-    return render(request, "almanac/article.html", {"article": found})
+    url = f"{_site_url(request)}{found.get_absolute_url()}"
+    context = {"article": found, "canonical": url, "og_type": "article", "jsonld": discovery.article_jsonld(found, url)}
+    return render(request, "almanac/article.html", context)
 
 
 @require_safe

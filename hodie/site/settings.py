@@ -53,7 +53,11 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "hodie.site.jinja.environment", "autoescape": True},
+        "OPTIONS": {
+            "environment": "hodie.site.jinja.environment",
+            "autoescape": True,
+            "context_processors": ["hodie.almanac.discovery.alternates"],
+        },
     },
     {
         # The admin keeps Django templates.
