@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import outputs, views
+from . import api, outputs, views
 
 FMT = r"(?P<fmt>rss|atom|json)"
 
@@ -18,6 +18,12 @@ urlpatterns = [
         views.onthisday_api,
         name="onthisday-wikipedia",
     ),
+    path("api/openapi.json", api.openapi, name="openapi"),
+    path("api/v1/entries", api.entries, name="api-entries"),
+    path("api/v1/entries/<str:slug>", api.entry, name="api-entry"),
+    path("api/v1/articles", api.articles, name="api-articles"),
+    path("api/v1/articles/<str:slug>", api.article, name="api-article"),
+    path("api/v1/collections", api.collections, name="api-collections"),
     re_path(rf"^feed\.{FMT}$", outputs.site_feed, name="site-feed"),
     path("sitemap.xml", outputs.sitemap, name="sitemap"),
     path("sitemaps/<slug:section>-<int:page>.xml", outputs.sitemap_section, name="sitemap-section"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 
@@ -45,7 +46,7 @@ def test_today_feed_one_item_per_day_no_gaps_no_future(demo, client, settings):
     dates = [dt.date.fromisoformat(item["id"].rsplit("/", 1)[1]) for item in document["items"]]
     today = days.today()
     assert dates[0] == today
-    assert all(a - b == dt.timedelta(days=1) for a, b in zip(dates, dates[1:], strict=False))
+    assert all(a - b == dt.timedelta(days=1) for a, b in itertools.pairwise(dates))
     assert len(dates) == len(set(dates)) == 30
     assert max(dates) <= today
 
