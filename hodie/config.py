@@ -43,6 +43,11 @@ SETTINGS: tuple[Setting, ...] = (
         "true",
         "In a non-leap year, today's page for 28 February also lists the 29 February entries.",
     ),
+    Setting(
+        "HODIE_FEED_FULL_TEXT",
+        "false",
+        "`true` puts whole articles in feeds; otherwise feeds carry excerpts with a link to the page.",
+    ),
     Setting("HODIE_SITE_URL", "http://127.0.0.1:8000", "The public base URL, used in canonical links and the API."),
     Setting(
         "HODIE_TEST_POSTGRES",

@@ -178,6 +178,9 @@ def _entries(request: HttpRequest) -> QuerySet[Entry]:
 def _guard(view):
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
+            for name, values in request.GET.lists():
+                if any("\x00" in value for value in values):
+                    raise BadRequest(f"{name} contains a NUL character")
             return view(request, *args, **kwargs)
         except BadRequest as err:
             return _error(str(err))
@@ -306,7 +309,8 @@ def openapi_document() -> dict[str, Any]:
             }},
             "/api/v1/articles": {"get": {
                 "summary": "Published articles, newest first",
-                "parameters": [_param("collection", text, "Collection slug."), _param("tag", text, "Tag slug."), *PAGING],
+                "parameters": [_param("collection", text, "Collection slug."), _param("tag", text, "Tag slug."),
+                               *PAGING],
                 "responses": {"200": _ok("Article", True), "400": ERROR},
             }},
             "/api/v1/articles/{slug}": {"get": {

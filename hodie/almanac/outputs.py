@@ -28,39 +28,27 @@ def _feed_response(feed: syndication.Feed, fmt: str) -> HttpResponse:
     return response
 
 
-@require_safe
-def site_feed(request: HttpRequest, fmt: str) -> HttpResponse:
-    feed = syndication.site_feed(site_url(request))
-    feed.self_url = request.build_absolute_uri()
-    return _feed_response(feed, fmt)
+def _feed_view(build):
+    """A view serving the feed ``build(site, **url kwargs)`` makes, in the format the URL asks for."""
+
+    @require_safe
+    def view(request: HttpRequest, fmt: str, **kwargs: str) -> HttpResponse:
+        feed = build(site_url(request), **kwargs)
+        feed.self_url = request.build_absolute_uri()
+        return _feed_response(feed, fmt)
+
+    return view
 
 
-@require_safe
-def collection_feed(request: HttpRequest, collection: str, fmt: str) -> HttpResponse:
-    feed = syndication.collection_feed(get_object_or_404(Collection, slug=collection), site_url(request))
-    feed.self_url = request.build_absolute_uri()
-    return _feed_response(feed, fmt)
-
-
-@require_safe
-def today_feed(request: HttpRequest, collection: str, fmt: str) -> HttpResponse:
-    feed = syndication.today_feed(get_object_or_404(Collection, slug=collection), site_url(request))
-    feed.self_url = request.build_absolute_uri()
-    return _feed_response(feed, fmt)
-
-
-@require_safe
-def tag_feed(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    feed = syndication.tag_feed(get_object_or_404(Tag, slug=slug), site_url(request))
-    feed.self_url = request.build_absolute_uri()
-    return _feed_response(feed, fmt)
-
-
-@require_safe
-def person_feed(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    feed = syndication.person_feed(get_object_or_404(Person, slug=slug), site_url(request))
-    feed.self_url = request.build_absolute_uri()
-    return _feed_response(feed, fmt)
+site_feed = _feed_view(lambda site: syndication.site_feed(site))
+collection_feed = _feed_view(
+    lambda site, collection: syndication.collection_feed(get_object_or_404(Collection, slug=collection), site)
+)
+today_feed = _feed_view(
+    lambda site, collection: syndication.today_feed(get_object_or_404(Collection, slug=collection), site)
+)
+tag_feed = _feed_view(lambda site, slug: syndication.tag_feed(get_object_or_404(Tag, slug=slug), site))
+person_feed = _feed_view(lambda site, slug: syndication.person_feed(get_object_or_404(Person, slug=slug), site))
 
 
 def _years(request: HttpRequest) -> tuple[int, int]:

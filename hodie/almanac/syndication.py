@@ -118,19 +118,21 @@ def collection_feed(collection: Collection, site: str) -> Feed:
     )  # fmt: skip
 
 
+def _entries_feed(title: str, link: str, description: str, entries, site: str) -> Feed:
+    items = [_entry_item(e, site, "en") for e in entries.order_by("-created", "-pk").prefetch_related("tags")[:LIMIT]]
+    return Feed(title, link, "", description, items)
+
+
 def tag_feed(tag: Tag, site: str) -> Feed:
-    entries = tag.entries.order_by("-created", "-pk").prefetch_related("tags")[:LIMIT]
-    return Feed(
-        f"Hodie: {tag.name}", f"{site}{tag.get_absolute_url()}", "", f"Entries tagged {tag.name}",
-        [_entry_item(e, site, "en") for e in entries],
-    )  # fmt: skip
+    return _entries_feed(
+        f"Hodie: {tag.name}", f"{site}{tag.get_absolute_url()}", f"Entries tagged {tag.name}", tag.entries, site
+    )
 
 
 def person_feed(person: Person, site: str) -> Feed:
-    entries = person.entries.order_by("-created", "-pk").prefetch_related("tags")[:LIMIT]
-    return Feed(
-        f"Hodie: {person.name}", f"{site}{person.get_absolute_url()}", "", f"Entries about {person.name}",
-        [_entry_item(e, site, "en") for e in entries],
+    return _entries_feed(
+        f"Hodie: {person.name}", f"{site}{person.get_absolute_url()}", f"Entries about {person.name}",
+        person.entries, site,
     )  # fmt: skip
 
 

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -99,20 +98,44 @@ class _Rollback(Exception):
 
 
 def record_hash(record: Any, *context: str) -> str:
-    """What a record says, apart from where it was read: equal hashes mean nothing to update."""
-    data = dataclasses.asdict(record)
+    """What a record says, apart from where it was read: equal hashes mean nothing to update.
 
-    def drop_where(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: drop_where(v) for k, v in value.items() if k != "where"}
-        if isinstance(value, list | tuple):
-            return [drop_where(v) for v in value]
+    ``repr`` of the fields (frozen dataclasses, tuples, strings, aware datetimes) is deterministic
+    and several times faster than ``dataclasses.asdict`` on a million records."""
+
+    def strip(value: Any) -> Any:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return tuple(strip(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "where")
+        if isinstance(value, tuple):
+            return tuple(strip(v) for v in value)
         if isinstance(value, datetime):
             return value.astimezone(UTC).isoformat()
         return value
 
-    text = json.dumps([drop_where(data), *context], sort_keys=True, ensure_ascii=False, default=str)
+    text = repr((strip(record), context))
     return hashlib.sha1(text.encode()).hexdigest()  # noqa: S324 - change detection, not security
+
+
+def _insert_rows(entries: list[Entry]) -> dict[str, int]:
+    """Insert new entries with one ``executemany`` (Django's bulk_create spends most of its time
+    compiling SQL per object at this scale) and return their primary keys by source id."""
+    fields = [f for f in Entry._meta.local_concrete_fields if not f.primary_key]
+    now = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    rows = []
+    for entry in entries:
+        entry.updated = now
+        rows.append(tuple(stamp if f.attname in ("created", "updated") else getattr(entry, f.attname) for f in fields))
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table = connection.ops.quote_name(Entry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608 - our own names
+    ids = [e.source_id for e in entries]
+    found: dict[str, int] = {}
+    for start in range(0, len(ids), 900):
+        found.update(Entry.objects.filter(source_id__in=ids[start : start + 900]).values_list("source_id", "pk"))
+    return found
 
 
 def _problem(where: str, err: Exception) -> ImportProblem:
@@ -314,13 +337,16 @@ class Writer:
                 slug = candidate
             taken.add(slug)
             entry.slug = slug
-        Entry.objects.bulk_create(entries)
-        memberships, people, tags, places, sources = [], [], [], [], []
+        pks = _insert_rows(entries)
+        memberships: list[tuple[Any, ...]] = []
+        people: list[Any] = []
+        tags: list[Any] = []
+        places: list[Any] = []
+        sources: list[Source] = []
         for (record, collections, _, _), entry in zip(new, entries, strict=True):
+            entry.pk = pks[entry.source_id]
             for collection in dict.fromkeys(collections):
-                memberships.append(
-                    Membership(collection=collection, entry=entry, day_key=entry.key_for(collection.anniversary_policy))
-                )
+                memberships.append((collection.pk, entry.pk, entry.key_for(collection.anniversary_policy)))
             people += [
                 Entry.people.through(entry_id=entry.pk, person_id=self._person(n).pk)
                 for n in dict.fromkeys(record.people)
@@ -331,7 +357,10 @@ class Writer:
                 for n in dict.fromkeys(record.places)
             ]
             sources += [Source(entry=entry, url=s.url, title=s.title, publisher=s.publisher) for s in record.sources]
-        Membership.objects.bulk_create(memberships)
+        table = connection.ops.quote_name(Membership._meta.db_table)
+        sql = f"INSERT INTO {table} (collection_id, entry_id, day_key) VALUES (%s, %s, %s)"  # noqa: S608 - our names
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, memberships)
         Entry.people.through.objects.bulk_create(people, ignore_conflicts=True)
         Entry.tags.through.objects.bulk_create(tags, ignore_conflicts=True)
         Entry.places.through.objects.bulk_create(places, ignore_conflicts=True)

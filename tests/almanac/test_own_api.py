@@ -36,7 +36,7 @@ def test_entries_filters(demo, client):
 
 
 def test_pagination_links(demo, client):
-    status, first = get(client, "/api/v1/entries?per_page=50")
+    _status, first = get(client, "/api/v1/entries?per_page=50")
     assert first["count"] > 100 and len(first["results"]) == 50 and first["previous"] is None
     _status, second = get(client, first["next"].split("testserver", 1)[1])
     assert second["page"] == 2 and {e["slug"] for e in second["results"]}.isdisjoint(
@@ -52,6 +52,7 @@ def test_pagination_links(demo, client):
         ("/api/v1/entries?from=Februaryish", "from:"),
         ("/api/v1/entries?per_page=1000", "per_page must be between 1 and 100"),
         ("/api/v1/entries?collection=nope", "no collection 'nope'"),
+        ("/api/v1/entries?q=a%00b", "q contains a NUL character"),
     ],
 )
 def test_bad_parameters_say_what_is_wrong(demo, client, url, message):
@@ -73,7 +74,16 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 @pytest.fixture
 def loaded(demo):
-    return demo
+    """Called straight through WSGI, Django would close the test's database connection at the end of
+    each request; its own test client avoids that the same way, by not listening for it."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield demo
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -1,0 +1,74 @@
+"""Import N generated JSONL entries with `hodie import jsonl`, and the same file with
+`sqlite-utils insert --nl` as the peer; print one JSON line with rates and peak memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+KINDS = ("event", "event", "event", "birth", "death")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+
+
+def generate(path: Path, n: int) -> None:
+    rng = random.Random(1918)
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            year, month, day = rng.randint(1000, 2020), rng.randint(1, 12), rng.randint(1, 28)
+            if year == 1582:  # the days the reform skipped are refused, rightly; keep the file valid
+                year = 1583
+            if i % 4 == 0:
+                date = f"{day} {MONTHS[month - 1]} {year}"  # a written date, read by the parser
+            else:
+                date = f"{year:04d}-{month:02d}-{day:02d}"
+            row = {"id": f"bench-{i}", "date": date, "title": f"Generated event number {i}", "kind": rng.choice(KINDS)}
+            if i % 10 == 0:
+                row["tags"] = [f"tag-{i % 50}"]
+            out.write(json.dumps(row) + "\n")
+
+
+def timed(args: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and the child's peak resident memory in MiB."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"{args[0]} failed: {process.stderr.read().decode()[-2000:] if process.stderr else ''}")
+    return seconds, usage.ru_maxrss // 1024
+
+
+def main() -> None:
+    n = int(sys.argv[1])
+    bin_dir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory(prefix="hodie-import-bench-") as tmp:
+        data = Path(tmp) / "entries.jsonl"
+        generate(data, n)
+        setup = Path(tmp) / "collection.jsonl"
+        setup.write_text('{"type": "collection", "slug": "bench", "title": "Benchmark", "region": "world"}\n')
+        env = {**os.environ, "HODIE_HOME": tmp, "HODIE_DATABASE_URL": f"sqlite:///{tmp}/hodie.sqlite3"}
+        subprocess.run(
+            [str(bin_dir / "hodie"), "import", "jsonl", str(setup)], env=env, check=True, capture_output=True
+        )
+        command = [str(bin_dir / "hodie"), "import", "jsonl", str(data), "--collection", "bench", "--json"]
+        hodie_s, hodie_mb = timed(command, env)
+        again_s, _ = timed(command, env)
+        peer = [str(bin_dir / "sqlite-utils"), "insert", f"{tmp}/peer.db", "entries", str(data), "--nl"]
+        peer_s, peer_mb = timed(peer, env)
+        print(json.dumps({
+            "entries": n, "file_mb": round(data.stat().st_size / 1e6, 1),
+            "hodie": {"seconds": round(hodie_s, 1), "rate": round(n / hodie_s), "peak_mb": hodie_mb},
+            "hodie_reimport": {"seconds": round(again_s, 1), "rate": round(n / again_s)},
+            "sqlite_utils": {"seconds": round(peer_s, 1), "rate": round(n / peer_s), "peak_mb": peer_mb},
+        }))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
