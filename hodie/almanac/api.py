@@ -19,7 +19,7 @@ from hodie.dates import HodieError, parse_date
 
 from .markup import plain_text, render
 from .models import Article, Collection, Entry
-from .outputs import site_url
+from .views import public, site_url
 
 MAX_PER_PAGE = 100
 KINDS = ("event", "birth", "death", "holiday")
@@ -30,10 +30,7 @@ class BadRequest(Exception):
 
 
 def _json(data: Any, status: int = 200) -> JsonResponse:
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    return public(JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False}), 300)
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from xml.sax.saxutils import escape as xml_escape
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,19 +12,13 @@ from django.views.decorators.http import require_safe
 
 from . import days, syndication
 from .models import Article, Collection, Entry, Person, Place, Tag
+from .views import public, site_url
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (the protocol's limit)
 
 
-def site_url(request: HttpRequest) -> str:
-    return getattr(settings, "SITE_URL", "") or request.build_absolute_uri("/").rstrip("/")
-
-
 def _feed_response(feed: syndication.Feed, fmt: str) -> HttpResponse:
-    response = HttpResponse(syndication.render_feed(feed, fmt), content_type=syndication.FORMATS[fmt])
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = "public, max-age=600"
-    return response
+    return public(HttpResponse(syndication.render_feed(feed, fmt), content_type=syndication.FORMATS[fmt]), 600)
 
 
 def _feed_view(build):
@@ -66,9 +59,7 @@ def _years(request: HttpRequest) -> tuple[int, int]:
 def _ics_response(body: bytes, name: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{name}.ics"'
-    response["Cache-Control"] = "public, max-age=3600"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return public(response, 3600)
 
 
 @require_safe

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.utils import feedgenerator
 from django.utils.html import escape
 
-from hodie.dates import format_day
 from hodie.dates.calendars import from_jdn, is_leap, to_jdn
 
 from . import days
@@ -144,7 +143,6 @@ def today_feed(collection: Collection, site: str, today: dt.date | None = None) 
     for back in range(TODAY_DAYS):
         date = today - dt.timedelta(days=back)
         page = days.build_day(collection, date.month, date.day, on_date=date)
-        heading = format_day(date.month, date.day, collection.language)
         lines = "".join(f"<li>{escape(str(e))}</li>" for e in page.entries[:40])
         more = len(page.entries) - 40
         html = f"<ul>{lines}</ul>" if lines else "<p>Nothing is filed on this day yet.</p>"
@@ -156,9 +154,7 @@ def today_feed(collection: Collection, site: str, today: dt.date | None = None) 
         items.append(
             Item(
                 id=f"{site}/{collection.slug}/today/{date.isoformat()}",
-                title=f"{heading} in {collection.title}"
-                if collection.language != "ru"
-                else f"{heading}: {collection.title}",
+                title=page.title,
                 link=f"{site}/{collection.slug}/{page.slug}/",
                 html=html,
                 published=moment,

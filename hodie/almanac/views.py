@@ -18,8 +18,15 @@ from .models import Article, Collection, Entry, Person, Place, Tag
 from .onthisday import TYPES, day_feed
 
 
-def _site_url(request: HttpRequest) -> str:
+def site_url(request: HttpRequest) -> str:
     return getattr(settings, "SITE_URL", "") or request.build_absolute_uri("/").rstrip("/")
+
+
+def public(response: HttpResponse, max_age: int) -> HttpResponse:
+    """A response any site may fetch (CORS ``*``) and caches may keep for ``max_age`` seconds."""
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    return response
 
 
 def _day_context(request: HttpRequest, page: days.DayPage) -> dict:
@@ -27,7 +34,7 @@ def _day_context(request: HttpRequest, page: days.DayPage) -> dict:
     return {
         "page": page,
         "others": others,
-        "canonical": f"{_site_url(request)}/{page.collection.slug}/{page.slug}/",
+        "canonical": f"{site_url(request)}/{page.collection.slug}/{page.slug}/",
         "description": "; ".join(f"{e.display_year}: {e.title}" for e in page.entries[:6]),
     }
 
@@ -96,7 +103,7 @@ def entry(request: HttpRequest, slug: str) -> HttpResponse:
         for c in found.collections.all()
         if (k := found.key_for(c.anniversary_policy))
     ]
-    url = f"{_site_url(request)}{found.get_absolute_url()}"
+    url = f"{site_url(request)}{found.get_absolute_url()}"
     context = {
         "entry": found, "articles": articles, "filed": filed, "canonical": url, "og_type": "article",
         "description": f"{found.display_date()}: {found.title}", "jsonld": discovery.entry_jsonld(found, url),
@@ -105,7 +112,7 @@ def entry(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _listing(request: HttpRequest, template: str, obj, entries) -> HttpResponse:
-    url = f"{_site_url(request)}{obj.get_absolute_url()}"
+    url = f"{site_url(request)}{obj.get_absolute_url()}"
     context = {"obj": obj, "entries": entries.order_by("earliest_jdn", "pk"), "canonical": url}
     if isinstance(obj, Person):
         context.update(og_type="profile", jsonld=discovery.person_jsonld(obj, url))
@@ -138,7 +145,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         .prefetch_related("authors", Prefetch("entries", queryset=Entry.objects.prefetch_related("collections"))),
         slug=slug,
     )
-    url = f"{_site_url(request)}{found.get_absolute_url()}"
+    url = f"{site_url(request)}{found.get_absolute_url()}"
     context = {"article": found, "canonical": url, "og_type": "article", "jsonld": discovery.article_jsonld(found, url)}
     return render(request, "almanac/article.html", context)
 
@@ -166,14 +173,12 @@ def onthisday_api(request: HttpRequest, feed_type: str, mm: str, dd: str, lang: 
     if collection is None:
         return error(404, "Not found.", f"No collection {slug!r}" if slug else "No collection yet")
     page = days.build_day(collection, month, number)
-    document = day_feed(page, _site_url(request), feed_type, today=days.today())
+    document = day_feed(page, site_url(request), feed_type, today=days.today())
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False),
         content_type='application/json; charset=utf-8; profile="https://www.mediawiki.org/wiki/Specs/onthisday/0.3.3"',
     )
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    return public(response, 300)
 
 
 @require_safe

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from hodie.dates import HodieError, parse_date
+from hodie.dates import HodieError, check_month_day, parse_date
 from hodie.importers.html import clean_html
 from hodie.importers.records import (
     ArticleRecord,
@@ -280,8 +280,6 @@ class Writer:
                 collections = self._collections_for(record.collections, record.where)
                 date = parse_date(record.date, region=collections[0].region, calendar=record.calendar)  # type: ignore[arg-type]
                 if record.observance:
-                    from hodie.dates import check_month_day
-
                     check_month_day(*record.observance)
             except HodieError as err:
                 problem = _problem(record.where, err)

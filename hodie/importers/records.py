@@ -20,6 +20,13 @@ class ImportProblem(HodieError, ValueError):
         self.reason = reason
 
 
+def check_choice(where: str, label: str, value: object, choices: tuple[object, ...], allowed: str = "") -> None:
+    """Refuse ``value`` unless it is one of ``choices``, naming the field and what it may be."""
+    if value not in choices:
+        names = allowed or f"one of {', '.join(str(c) for c in choices)}"
+        raise ImportProblem(where, f"{label} {value!r} is not {names}")
+
+
 @dataclass(frozen=True)
 class SourceRecord:
     url: str = ""
@@ -49,16 +56,14 @@ class EntryRecord:
     policy: str = ""
 
     def __post_init__(self) -> None:
-        if self.policy not in ("", "standard", "julian", "observance"):
-            raise ImportProblem(self.where, f"policy {self.policy!r} is not standard, julian or observance")
+        check_choice(self.where, "policy", self.policy, ("", "standard", "julian", "observance"),
+                     "standard, julian or observance")  # fmt: skip
         if not self.title.strip():
             raise ImportProblem(self.where, "the title is empty")
         if not self.date.strip():
             raise ImportProblem(self.where, "the date is empty")
-        if self.kind not in KINDS:
-            raise ImportProblem(self.where, f"kind {self.kind!r} is not one of {', '.join(KINDS)}")
-        if self.calendar not in (None, "julian", "gregorian"):
-            raise ImportProblem(self.where, f"calendar {self.calendar!r} is not julian or gregorian")
+        check_choice(self.where, "kind", self.kind, KINDS)
+        check_choice(self.where, "calendar", self.calendar, (None, "julian", "gregorian"), "julian or gregorian")
 
     @property
     def stable_id(self) -> str:
@@ -119,12 +124,9 @@ class ArticleRecord:
             raise ImportProblem(self.where, "the article has no id")
         if not self.title.strip():
             raise ImportProblem(self.where, "the article has no title")
-        if self.kind not in ARTICLE_KINDS:
-            raise ImportProblem(self.where, f"article kind {self.kind!r} is not one of {', '.join(ARTICLE_KINDS)}")
-        if self.status not in ARTICLE_STATUSES:
-            raise ImportProblem(self.where, f"status {self.status!r} is not one of {', '.join(ARTICLE_STATUSES)}")
-        if self.markup not in ("html", "markdown"):
-            raise ImportProblem(self.where, f"markup {self.markup!r} is not html or markdown")
+        check_choice(self.where, "article kind", self.kind, ARTICLE_KINDS)
+        check_choice(self.where, "status", self.status, ARTICLE_STATUSES)
+        check_choice(self.where, "markup", self.markup, ("html", "markdown"), "html or markdown")
         if self.published is not None and self.published.tzinfo is None:
             raise ImportProblem(self.where, "the publication time has no time zone")
 
@@ -147,16 +149,9 @@ class CommentRecord:
     markup: str = "text"
 
     def __post_init__(self) -> None:
-        if self.status not in COMMENT_STATUSES:
-            raise ImportProblem(
-                self.where, f"comment status {self.status!r} is not one of {', '.join(COMMENT_STATUSES)}"
-            )
-        if self.comment_type not in COMMENT_KINDS:
-            raise ImportProblem(
-                self.where, f"comment type {self.comment_type!r} is not one of {', '.join(COMMENT_KINDS)}"
-            )
-        if self.markup not in ("html", "markdown", "text"):
-            raise ImportProblem(self.where, f"markup {self.markup!r} is not html, markdown or text")
+        check_choice(self.where, "comment status", self.status, COMMENT_STATUSES)
+        check_choice(self.where, "comment type", self.comment_type, COMMENT_KINDS)
+        check_choice(self.where, "markup", self.markup, ("html", "markdown", "text"), "html, markdown or text")
         if self.created is not None and self.created.tzinfo is None:
             raise ImportProblem(self.where, "the comment's time has no time zone")
 
