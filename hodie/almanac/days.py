@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from hodie.dates import HodieError, InvalidDate, check_month_day, day_key, format_day
@@ -112,6 +113,10 @@ class DayPage:
     def slug(self) -> str:
         return day_slug(self.month, self.day)
 
+    @property
+    def url(self) -> str:
+        return reverse("almanac:day", args=[self.collection.slug, self.slug])
+
     def by_kind(self, kind: str) -> list[Entry]:
         return [entry for entry in self.entries if entry.kind == kind]
 
@@ -130,10 +135,16 @@ class DayPage:
 
 
 def build_day(
-    collection: Collection, month: int, day: int, choice: str | None = None, on_date: dt.date | None = None
+    collection: Collection,
+    month: int,
+    day: int,
+    choice: str | None = None,
+    on_date: dt.date | None = None,
+    year: int | None = None,
 ) -> DayPage:
     """Assemble a day page. ``on_date`` is set for today's page: then, in a non-leap year,
-    28 February also lists the 29 February entries (``HODIE_LEAP_DAY_ON_FEB28``)."""
+    28 February also lists the 29 February entries (``HODIE_LEAP_DAY_ON_FEB28``). Moving holidays
+    are computed for ``year``, else the year of ``on_date`` or of today."""
     leap = bool(
         on_date
         and (month, day) == (2, 28)
@@ -152,7 +163,7 @@ def build_day(
         .prefetch_related("authors")
         .order_by("-publish_at")
     )
-    year = (on_date or today()).year
+    year = year or (on_date or today()).year
     moving = moving_holidays(collection, month, day, year)
     return DayPage(collection, month, day, on_date is not None, choice, entries, articles, year, moving)
 

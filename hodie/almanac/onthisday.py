@@ -14,7 +14,7 @@ from hodie.dates import format_date, parse_edtf
 
 from .days import DayPage
 from .markup import plain_text
-from .models import Entry, Person
+from .models import Entry, HolidayRule, Person
 
 TYPES = ("selected", "events", "births", "deaths", "holidays")
 KIND_TYPE = {"event": "events", "birth": "births", "death": "deaths", "holiday": "holidays"}
@@ -108,6 +108,17 @@ def selected_entries(page: DayPage, this_year: int) -> list[Entry]:
     return chosen + rest[:5]
 
 
+def moving_item(rule: HolidayRule, page: DayPage, base_url: str, language: str) -> dict[str, Any]:
+    """A moving holiday (Easter-2, 03/SunSecond) that falls on this day in ``page.year``: no
+    ``year`` (it is a holiday), its page the day page, and the rule in the ``date`` extras."""
+    url = f"{base_url}{page.url}"
+    return {
+        "text": rule.title,
+        "pages": [page_summary(rule.title, "", url, 2_000_000_000 + rule.pk, language, description=rule.rule)],
+        "date": {"rule": rule.rule, "computed_for": page.year, "display": f"{page.heading} {page.year}"},
+    }
+
+
 def day_feed(page: DayPage, base_url: str, feed_type: str = "all", today: dt.date | None = None) -> dict[str, Any]:
     """The Wikimedia-shaped document for one day (``feed_type`` all or one of :data:`TYPES`)."""
     language = page.collection.language
@@ -118,4 +129,6 @@ def day_feed(page: DayPage, base_url: str, feed_type: str = "all", today: dt.dat
     for kind, name in KIND_TYPE.items():
         if feed_type in ("all", name):
             document[name] = [entry_item(e, base_url, language) for e in _newest_first(page.by_kind(kind))]
+    if "holidays" in document:
+        document["holidays"] += [moving_item(rule, page, base_url, language) for rule in page.moving]
     return document

@@ -172,7 +172,15 @@ def onthisday_api(request: HttpRequest, feed_type: str, mm: str, dd: str, lang: 
     collection = Collection.objects.filter(slug=slug).first() if slug else days.default_collection()
     if collection is None:
         return error(404, "Not found.", f"No collection {slug!r}" if slug else "No collection yet")
-    page = days.build_day(collection, month, number)
+    year = None
+    if request.GET.get("year"):
+        try:
+            year = int(request.GET["year"])
+            if not 1 <= year <= 9999:
+                raise ValueError
+        except ValueError:
+            return error(400, "Bad request.", f"year {request.GET['year']!r} is not a year from 1 to 9999")
+    page = days.build_day(collection, month, number, year=year)
     document = day_feed(page, site_url(request), feed_type, today=days.today())
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False),

@@ -97,26 +97,60 @@ class _Rollback(Exception):
     pass
 
 
+_PLAIN = (str, int, bool, float, type(None))
+
+
+def _strip(value: Any) -> Any:
+    if isinstance(value, _PLAIN):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return tuple(_strip(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "where")
+    if isinstance(value, tuple):
+        return tuple(_strip(v) for v in value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return value
+
+
 def record_hash(record: Any, *context: str) -> str:
     """What a record says, apart from where it was read: equal hashes mean nothing to update.
 
     ``repr`` of the fields (frozen dataclasses, tuples, strings, aware datetimes) is deterministic
-    and several times faster than ``dataclasses.asdict`` on a million records."""
-
-    def strip(value: Any) -> Any:
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return tuple(strip(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "where")
-        if isinstance(value, tuple):
-            return tuple(strip(v) for v in value)
-        if isinstance(value, datetime):
-            return value.astimezone(UTC).isoformat()
-        return value
-
-    text = repr((strip(record), context))
+    and several times faster than ``dataclasses.asdict`` on a million records; plain values and
+    tuples of strings, nearly all of an entry, are taken as they are without a recursive call."""
+    stripped = []
+    for f in dataclasses.fields(record):
+        if f.name == "where":
+            continue
+        value = getattr(record, f.name)
+        if not (isinstance(value, _PLAIN) or (type(value) is tuple and all(type(v) is str for v in value))):
+            value = _strip(value)
+        stripped.append(value)
+    text = repr((tuple(stripped), context))
     return hashlib.sha1(text.encode()).hexdigest()  # noqa: S324 - change detection, not security
 
 
-def _insert_rows(entries: list[Entry]) -> dict[str, int]:
+class _NewEntry:
+    """The attributes of an entry about to be inserted, without a model instance: building a
+    million ``Entry`` objects costs more than parsing their dates. ``Entry.apply_date`` and
+    ``Entry.key_for`` run on it unchanged, so the derived columns are computed one way only."""
+
+    defaults: dict[str, Any] | None = None
+
+    def __init__(self, source_id: str) -> None:
+        if _NewEntry.defaults is None:
+            _NewEntry.defaults = {
+                f.attname: f.get_default() for f in Entry._meta.local_concrete_fields if not f.primary_key
+            }
+        self.__dict__.update(_NewEntry.defaults)
+        self.source_id = source_id
+        self.pk: int | None = None
+
+    apply_date = Entry.apply_date
+    key_for = Entry.key_for
+
+
+def _insert_rows(entries: list[Any]) -> dict[str, int]:
     """Insert new entries with one ``executemany`` (Django's bulk_create spends most of its time
     compiling SQL per object at this scale) and return their primary keys by source id."""
     fields = [f for f in Entry._meta.local_concrete_fields if not f.primary_key]
@@ -157,7 +191,8 @@ class Writer:
         self._authors: dict[str, Author] = {}
         self._author_names: dict[str, str] = {}
         self._partners: dict[str, Partner] = {}
-        self._seen: set[tuple[str, str]] = set()
+        self._seen: set[tuple[str, str]] = set()  # all but entries, which are few per run
+        self._seen_table = False
         self._entry_batch: list[EntryRecord] = []
         self._comments: list[CommentRecord] = []
         self._articles: dict[str, Article] = {}
@@ -232,6 +267,34 @@ class Writer:
             self._partners[name] = found
         return self._partners[name]
 
+    def _first_entries(self, records: list[EntryRecord]) -> list[EntryRecord]:
+        """The records whose entry this run has not met yet; the others are skipped as duplicates.
+
+        The ids met so far live in a temporary table rather than a Python set, so that memory stays
+        flat however long the input is (a million ids in a set take some 150 MiB)."""
+        table = "hodie_import_seen"
+        with connection.cursor() as cursor:
+            if not self._seen_table:
+                cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} (stable_id TEXT PRIMARY KEY)")
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own name
+                self._seen_table = True
+            ids = list(dict.fromkeys(r.stable_id for r in records))
+            seen: set[str] = set()
+            for start in range(0, len(ids), 900):
+                chunk = ids[start : start + 900]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"SELECT stable_id FROM {table} WHERE stable_id IN ({marks})", chunk)  # noqa: S608
+                seen.update(row[0] for row in cursor.fetchall())
+            first = []
+            for record in records:
+                if record.stable_id in seen:
+                    self.summary.skip(record.where, "entry", f"duplicate of an earlier record ({record.stable_id})")
+                else:
+                    seen.add(record.stable_id)
+                    first.append(record)
+            cursor.executemany(f"INSERT INTO {table} (stable_id) VALUES (%s)", [(r.stable_id,) for r in first])  # noqa: S608
+        return first
+
     def _first_time(self, kind: str, stable: str, where: str) -> bool:
         if (kind, stable) in self._seen:
             self.summary.skip(where, kind, f"duplicate of an earlier record ({stable})")
@@ -273,9 +336,7 @@ class Writer:
         if not batch:
             return
         prepared: list[tuple[EntryRecord, list[Collection], Any, str]] = []
-        for record in batch:
-            if not self._first_time("entry", record.stable_id, record.where):
-                continue
+        for record in self._first_entries(batch):
             try:
                 collections = self._collections_for(record.collections, record.where)
                 date = parse_date(record.date, region=collections[0].region, calendar=record.calendar)  # type: ignore[arg-type]
@@ -307,8 +368,8 @@ class Writer:
         if new:
             self._insert_entries(new)
 
-    def _entry_from(self, record: EntryRecord, date: Any, digest: str, entry: Entry | None = None) -> Entry:
-        entry = entry or Entry(source_id=record.stable_id)
+    def _entry_from(self, record: EntryRecord, date: Any, digest: str, entry: Any = None) -> Any:
+        entry = entry or _NewEntry(record.stable_id)
         entry.title, entry.kind = record.title.strip()[:300], record.kind
         entry.summary, entry.body, entry.featured = record.summary, record.body, record.featured
         entry.observance_month, entry.observance_day = record.observance or (None, None)
@@ -354,7 +415,9 @@ class Writer:
                 Entry.places.through(entry_id=entry.pk, place_id=self._place(n).pk)
                 for n in dict.fromkeys(record.places)
             ]
-            sources += [Source(entry=entry, url=s.url, title=s.title, publisher=s.publisher) for s in record.sources]
+            sources += [
+                Source(entry_id=entry.pk, url=s.url, title=s.title, publisher=s.publisher) for s in record.sources
+            ]
         table = connection.ops.quote_name(Membership._meta.db_table)
         sql = f"INSERT INTO {table} (collection_id, entry_id, day_key) VALUES (%s, %s, %s)"  # noqa: S608 - our names
         with connection.cursor() as cursor:
@@ -384,7 +447,7 @@ class Writer:
 
     def entry_now(self, record: EntryRecord) -> Entry | None:
         """Store one entry at once (an article's entries); None when the input already failed."""
-        if not self._first_time("entry", record.stable_id, record.where):
+        if not self._first_entries([record]):
             return Entry.objects.filter(source_id=record.stable_id).first()
         collections = self._collections_for(record.collections, record.where)
         date = parse_date(record.date, region=collections[0].region, calendar=record.calendar)  # type: ignore[arg-type]

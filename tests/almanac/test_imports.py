@@ -167,3 +167,43 @@ def test_export_import_export_is_byte_identical(demo, tmp_path, django_db_blocke
     CliRunner().invoke(main, ["export", "jsonl", "-o", str(second)])
     assert first.read_bytes() == second.read_bytes()
     assert len(first.read_text().splitlines()) > 250
+
+
+def test_duplicate_id_is_caught_across_batches(russia, tmp_path, monkeypatch):
+    """The ids met are remembered in the database, not only within one batch of the writer."""
+    from hodie.almanac import writer
+    from hodie.almanac.models import Entry
+
+    monkeypatch.setattr(writer, "BATCH", 2)
+    lines = [{"id": f"e{i}", "date": f"1812-09-0{i + 1}", "title": f"Entry {i}"} for i in range(4)]
+    lines.append({"id": "e0", "date": "1812-09-09", "title": "Entry 0 again"})
+    data = tmp_path / "entries.jsonl"
+    data.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    code, summary = run_import("jsonl", data)
+    assert code == 0, summary
+    assert summary["created"] == {"entry": 4}
+    assert summary["skipped"] == [
+        {"where": f"{data}:5", "kind": "entry", "reason": "duplicate of an earlier record (e0)"}
+    ]
+    assert Entry.objects.get(source_id="e0").title == "Entry 0"
+    code, again = run_import("jsonl", data)
+    assert again["unchanged"] == {"entry": 4} and len(again["skipped"]) == 1
+
+
+def test_moving_holidays_in_the_wikimedia_holidays_list(russia, client):
+    """Ascension (Пасха+39): 21 May in 2026 (Orthodox Easter 12 April), 29 May in 2025 (20 April)."""
+    code, summary = run_import("bsd-calendar", FIXTURES / "bsd" / "calendar.test")
+    assert code == 0, summary
+    url = "/api/rest_v1/feed/onthisday/holidays/05/{}?collection=ru&year={}"
+    holidays = client.get(url.format(21, 2026)).json()["holidays"]
+    assert [(h["text"], h["date"]["rule"], h["date"]["computed_for"]) for h in holidays] == [
+        ("Вознесение", "Paskha+39", 2026)
+    ]
+    assert "year" not in holidays[0]
+    assert holidays[0]["pages"][0]["content_urls"]["desktop"]["page"].endswith("/ru/may-21/")
+    assert client.get(url.format(21, 2025)).json()["holidays"] == []
+    assert [h["text"] for h in client.get(url.format(29, 2025)).json()["holidays"]] == ["Вознесение"]
+    everything = client.get("/api/rest_v1/feed/onthisday/all/05/21?collection=ru&year=2026").json()
+    assert [h["text"] for h in everything["holidays"]] == ["Вознесение"]
+    bad = client.get(url.format(21, "MMXXVI"))
+    assert bad.status_code == 400 and "MMXXVI" in bad.json()["detail"]
