@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -232,12 +234,16 @@ def export(fmt: str, output: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="Processes (one per core is a good start).")
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--with-worker/--no-worker", default=True, show_default=True, help="Start `hodie worker` beside it.")
+def serve(host: str, port: int, workers: int, with_worker: bool) -> None:
     """Serve the site with granian (production server; static files through whitenoise)."""
     _setup()
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    if with_worker:
+        # The worker stops when the server (this process, after exec) goes away.
+        subprocess.Popen([sys.executable, "-m", "hodie.cli", "worker", "--exit-with-parent"])
     # --blocking-threads 1: granian's default thread pool hurts CPU-bound Django views
     # (p99 60 -> 351 ms measured on 2 cores); see docs/benchmarks.md.
     args = [
@@ -246,6 +252,64 @@ def serve(host: str, port: int, workers: int) -> None:
     ]  # fmt: skip
     click.echo(f"Serving on http://{host}:{port}/")
     os.execvp(args[0], args)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run the jobs waiting now, then exit.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between looks at the queue.")
+@click.option("--exit-with-parent", is_flag=True, hidden=True)
+def worker(once: bool, interval: float, exit_with_parent: bool) -> None:
+    """Run background jobs: partner feeds, Webmention verification and sending, moderators' email.
+
+    A job left running by a killed worker is queued again after HODIE_JOB_LEASE_SECONDS."""
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from hodie.social.jobs import requeue_stale
+
+    if settings.HODIE_TASKS_BACKEND == "redis":
+        call_command("rqworker", "default", "--with-scheduler", *(["--burst"] if once else []))
+        return
+    if settings.HODIE_TASKS_BACKEND != "database":
+        _fail(f"HODIE_TASKS_BACKEND={settings.HODIE_TASKS_BACKEND} runs jobs at once; there is no worker to run")
+    parent = os.getppid()
+    while True:
+        requeue_stale()
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+        if once or (exit_with_parent and os.getppid() != parent):
+            return
+        time.sleep(interval)
+
+
+@main.group()
+def partners() -> None:
+    """Partner sites: poll their feeds into the admin's suggested excerpts."""
+
+
+@partners.command("poll")
+@click.option("--partner", "slug", help="Only this partner (slug).")
+@click.option("--queue", is_flag=True, help="Queue the polls for `hodie worker` instead of polling here.")
+def partners_poll(slug: str | None, queue: bool) -> None:
+    """Poll each partner's feed (for cron or a systemd timer). Conditional GET; the fetch policy
+    refuses private addresses and caps size and time."""
+    _setup()
+    from hodie.almanac.models import Partner
+    from hodie.social.jobs import poll_partner
+    from hodie.social.partners import poll
+
+    found = Partner.objects.exclude(feed_url="")
+    if slug:
+        found = found.filter(slug=slug)
+        if not found.exists():
+            _fail(f"No partner {slug!r} with a feed URL")
+    for partner in found:
+        if queue:
+            poll_partner.enqueue(partner.pk)
+            click.echo(f"{partner.name}: queued")
+        else:
+            result = poll(partner)
+            click.echo(f"{partner.name}: {result.status}; {result.new} new, {result.seen} in the feed")
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

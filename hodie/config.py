@@ -48,6 +48,56 @@ SETTINGS: tuple[Setting, ...] = (
         "false",
         "`true` puts whole articles in feeds; otherwise feeds carry excerpts with a link to the page.",
     ),
+    Setting(
+        "HODIE_TASKS_BACKEND",
+        "database",
+        "Job queue for feed polling, Webmention and moderators' email: `database` (needs nothing more), "
+        "`redis` (many workers; `pip install hodie[redis]`) or `immediate` (runs jobs at once; tests only).",
+    ),
+    Setting("HODIE_REDIS_URL", "redis://127.0.0.1:6379/0", "The Redis server of the `redis` job queue."),
+    Setting(
+        "HODIE_JOB_LEASE_SECONDS",
+        "600",
+        "A job still running after this long is taken to be from a killed worker and queued again.",
+    ),
+    Setting(
+        "HODIE_FETCH_ALLOW_LOOPBACK",
+        "false",
+        "`true` lets feed polling and Webmention fetch 127.0.0.1 and ::1 (a partner on the same machine, tests). "
+        "Private and link-local addresses are always refused.",
+    ),
+    Setting(
+        "HODIE_COMMENT_MODERATION",
+        "first-time",
+        "Which comments wait for a moderator: `always`, `first-time` (until a commenter has one approved), "
+        "`older-than` (on posts older than HODIE_COMMENT_MODERATE_AFTER_DAYS) or `never`.",
+    ),
+    Setting("HODIE_COMMENT_MODERATE_AFTER_DAYS", "30", "For `older-than` moderation: the age of a post, in days."),
+    Setting(
+        "HODIE_COMMENTS_CLOSE_AFTER_DAYS",
+        "0",
+        "Close comments on articles this many days after publication (0: never).",
+    ),
+    Setting("HODIE_COMMENT_MAX_LINKS", "2", "A comment with this many links or more waits for a moderator."),
+    Setting("HODIE_COMMENT_MODERATION_WORDS", "", "Comma-separated words that send a comment to moderation."),
+    Setting("HODIE_COMMENT_DISALLOWED_WORDS", "", "Comma-separated words that mark a comment as spam."),
+    Setting(
+        "HODIE_COMMENT_RATE_SECONDS",
+        "15",
+        "A second comment from the same address or email within this many seconds is refused (429).",
+    ),
+    Setting("HODIE_COMMENT_MAX_DEPTH", "3", "How deep replies to replies go."),
+    Setting(
+        "HODIE_MODERATOR_EMAILS",
+        "",
+        "Comma-separated addresses told about comments waiting for moderation (default: the staff's emails).",
+    ),
+    Setting("HODIE_EMAIL_FROM", "hodie@localhost", "The sender of moderators' email."),
+    Setting("HODIE_SMTP_HOST", "", "SMTP server for email; empty prints email to the console instead."),
+    Setting("HODIE_SMTP_PORT", "587", "SMTP port."),
+    Setting("HODIE_SMTP_USER", "", "SMTP user name."),
+    Setting("HODIE_SMTP_PASSWORD", "", "SMTP password."),
+    Setting("HODIE_SMTP_TLS", "true", "`true` uses STARTTLS with the SMTP server."),
     Setting("HODIE_SITE_URL", "http://127.0.0.1:8000", "The public base URL, used in canonical links and the API."),
     Setting(
         "HODIE_TEST_POSTGRES",
@@ -72,6 +122,18 @@ def get_bool(name: str) -> bool:
     if value in ("0", "false", "no", "off", ""):
         return False
     raise ValueError(f"{name}={value!r} is not a boolean; use true or false")
+
+
+def get_int(name: str) -> int:
+    value = get(name).strip()
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a whole number") from None
+
+
+def get_list(name: str) -> list[str]:
+    return [item.strip() for item in get(name).split(",") if item.strip()]
 
 
 def home() -> Path:

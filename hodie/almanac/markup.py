@@ -65,3 +65,25 @@ def lead(article) -> Markup:
     if article.excerpt:
         return render(article.excerpt, article.markup)
     return Markup(excerpt_of(str(render(article.body, article.markup)), limit=900))  # noqa: S704 - from cleaned HTML
+
+
+@functools.cache
+def _comment_markdown() -> MarkdownIt:
+    # The small subset readers get: paragraphs, line breaks, emphasis, code, links, quotes, lists.
+    return MarkdownIt("zero", {"html": False, "linkify": False}).enable(
+        ["emphasis", "backticks", "link", "newline", "blockquote", "list", "escape"]
+    )
+
+
+def render_comment(comment: object) -> Markup:
+    """A comment's text as safe HTML; every link ``rel="nofollow ugc"``, whatever its origin."""
+    from hodie.importers.html import clean_html, text_to_html
+
+    body, markup = getattr(comment, "body", ""), getattr(comment, "markup", "text")
+    if markup == "markdown":
+        html = _comment_markdown().render(body or "")
+    elif markup == "text":
+        html = text_to_html(body)
+    else:
+        html = body
+    return Markup(clean_html(html, comment=True))  # noqa: S704 - cleaned by nh3

@@ -18,6 +18,7 @@ from hodie.dates import (
     anniversaries,
     day_key,
     format_date,
+    format_day,
     format_year,
     parse_date,
     parse_edtf,
@@ -396,13 +397,24 @@ class Article(models.Model):
 
 
 class Comment(models.Model):
-    """A reader's comment on an article (imported, or posted through the site)."""
+    """A reader's comment on an article, an entry or a day page: imported, posted through the
+    site's form, or received as a Webmention from another site."""
 
     STATUSES = (("approved", "Approved"), ("pending", "Pending"), ("spam", "Spam"), ("trash", "Trash"))
-    TYPES = (("comment", "Comment"), ("pingback", "Pingback"), ("trackback", "Trackback"), ("webmention", "Webmention"))
+    TYPES = (
+        ("comment", "Comment"), ("pingback", "Pingback"), ("trackback", "Trackback"), ("webmention", "Webmention"),
+        ("reply", "Reply (Webmention)"), ("like", "Like (Webmention)"), ("repost", "Repost (Webmention)"),
+        ("mention", "Mention (Webmention)"),
+    )  # fmt: skip
     MARKUPS = (("text", "Plain text"), ("markdown", "Markdown"), ("html", "HTML (imported)"))
+    BADGES = (("", "None"), ("partner", "Partner"), ("author", "Author"))
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    collection = models.ForeignKey(
+        Collection, null=True, blank=True, on_delete=models.CASCADE, related_name="day_comments"
+    )
+    day_key = models.PositiveSmallIntegerField(null=True, blank=True, help_text="MMDD of a day page's comments.")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
     author_name = models.CharField(max_length=200, blank=True)
     author_email = models.EmailField(blank=True, help_text="Never shown.")
@@ -411,15 +423,63 @@ class Comment(models.Model):
     markup = models.CharField(max_length=10, choices=MARKUPS, default="text")
     status = models.CharField(max_length=10, choices=STATUSES, default="pending", db_index=True)
     comment_type = models.CharField(max_length=12, choices=TYPES, default="comment")
-    created = models.DateTimeField(default=timezone.now)
+    badge = models.CharField(max_length=10, choices=BADGES, default="", blank=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
     source_id = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    source_url = models.URLField(blank=True, max_length=500, help_text="The page a Webmention came from.")
     import_hash = models.CharField(max_length=40, blank=True, editable=False)
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    notified = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["created", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="comment_has_one_target",
+                condition=(
+                    models.Q(article__isnull=False, entry__isnull=True, collection__isnull=True)
+                    | models.Q(article__isnull=True, entry__isnull=False, collection__isnull=True)
+                    | models.Q(
+                        article__isnull=True, entry__isnull=True, collection__isnull=False, day_key__isnull=False
+                    )
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.author_name or 'Anonymous'} on {self.article}"
+        return f"{self.author_name or 'Anonymous'} on {self.target_label}"
+
+    @property
+    def target_label(self) -> str:
+        if self.article_id:
+            return str(self.article)
+        if self.entry_id:
+            return str(self.entry)
+        if self.collection_id and self.day_key:
+            return f"{self.collection} {format_day(self.day_key // 100, self.day_key % 100)}"
+        return "?"
+
+    def target_url(self) -> str:
+        if self.article_id:
+            return self.article.get_absolute_url()  # type: ignore[union-attr]
+        if self.entry_id:
+            return self.entry.get_absolute_url()  # type: ignore[union-attr]
+        from hodie.dates.names import EN_MONTHS
+
+        assert self.collection is not None and self.day_key is not None
+        slug = f"{EN_MONTHS[self.day_key // 100 - 1].lower()}-{self.day_key % 100}"
+        return reverse("almanac:day", args=[self.collection.slug, slug])
+
+    def get_absolute_url(self) -> str:
+        return f"{self.target_url()}#comment-{self.pk}"
+
+    @property
+    def depth(self) -> int:
+        depth, node = 1, self
+        while node.parent_id and depth < 50:
+            node = node.parent  # type: ignore[assignment]
+            depth += 1
+        return depth
 
 
 class HolidayRule(models.Model):

@@ -17,7 +17,7 @@ from .views import public, site_url
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (the protocol's limit)
 
 
-def _feed_response(feed: syndication.Feed, fmt: str) -> HttpResponse:
+def feed_response(feed: syndication.Feed, fmt: str) -> HttpResponse:
     return public(HttpResponse(syndication.render_feed(feed, fmt), content_type=syndication.FORMATS[fmt]), 600)
 
 
@@ -28,7 +28,7 @@ def _feed_view(build):
     def view(request: HttpRequest, fmt: str, **kwargs: str) -> HttpResponse:
         feed = build(site_url(request), **kwargs)
         feed.self_url = request.build_absolute_uri()
-        return _feed_response(feed, fmt)
+        return feed_response(feed, fmt)
 
     return view
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from hodie.dates import HodieError
 from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE
+from hodie.social import comments
 
 from . import days, discovery
 from .models import Article, Collection, Entry, Person, Place, Tag
@@ -31,7 +32,10 @@ def public(response: HttpResponse, max_age: int) -> HttpResponse:
 
 def _day_context(request: HttpRequest, page: days.DayPage) -> dict:
     others = Collection.objects.exclude(pk=page.collection.pk).order_by("title")
+    target = comments.Target(collection=page.collection, day_key=page.month * 100 + page.day)
     return {
+        **comments.context_for(target),
+        "article_comments": comments.counts_for_articles(page.articles),
         "page": page,
         "others": others,
         "canonical": f"{site_url(request)}/{page.collection.slug}/{page.slug}/",
@@ -105,6 +109,7 @@ def entry(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     url = f"{site_url(request)}{found.get_absolute_url()}"
     context = {
+        **comments.context_for(comments.Target(entry=found)),
         "entry": found, "articles": articles, "filed": filed, "canonical": url, "og_type": "article",
         "description": f"{found.display_date()}: {found.title}", "jsonld": discovery.entry_jsonld(found, url),
     }  # fmt: skip
@@ -146,7 +151,10 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     url = f"{site_url(request)}{found.get_absolute_url()}"
-    context = {"article": found, "canonical": url, "og_type": "article", "jsonld": discovery.article_jsonld(found, url)}
+    context = {
+        **comments.context_for(comments.Target(article=found)),
+        "article": found, "canonical": url, "og_type": "article", "jsonld": discovery.article_jsonld(found, url),
+    }  # fmt: skip
     return render(request, "almanac/article.html", context)
 
 

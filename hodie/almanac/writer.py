@@ -525,6 +525,7 @@ class Writer:
         article.import_hash = digest
         if record.slug and not Article.objects.filter(slug=record.slug).exclude(pk=article.pk).exists():
             article.slug = record.slug[:100]
+        article._importing = True  # type: ignore[attr-defined]
         article.save()
         article.authors.set([self._author(name) for name in record.authors])
         article.tags.set([self._tag(name) for name in record.tags if name.strip()])

@@ -29,7 +29,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "hodie.almanac",
+    "hodie.social",
 ]
 
 MIDDLEWARE = [
@@ -43,6 +46,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "hodie.social.middleware.WebmentionLinkMiddleware",
 ]
 
 ROOT_URLCONF = "hodie.site.urls"
@@ -115,6 +119,47 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Background jobs (feed polling, Webmention, moderators' email): never inside a request.
+HODIE_TASKS_BACKEND = config.get("HODIE_TASKS_BACKEND")
+if HODIE_TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif HODIE_TASKS_BACKEND == "redis":
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": config.get("HODIE_REDIS_URL")}}
+elif HODIE_TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ValueError(f"HODIE_TASKS_BACKEND={HODIE_TASKS_BACKEND!r} is not database, redis or immediate")
+HODIE_JOB_LEASE_SECONDS = config.get_int("HODIE_JOB_LEASE_SECONDS")
+HODIE_FETCH_ALLOW_LOOPBACK = config.get_bool("HODIE_FETCH_ALLOW_LOOPBACK")
+
+HODIE_COMMENT_MODERATION = config.get("HODIE_COMMENT_MODERATION")
+if HODIE_COMMENT_MODERATION not in ("always", "first-time", "older-than", "never"):
+    raise ValueError(
+        f"HODIE_COMMENT_MODERATION={HODIE_COMMENT_MODERATION!r}: use always, first-time, older-than, never"
+    )
+HODIE_COMMENT_MODERATE_AFTER_DAYS = config.get_int("HODIE_COMMENT_MODERATE_AFTER_DAYS")
+HODIE_COMMENTS_CLOSE_AFTER_DAYS = config.get_int("HODIE_COMMENTS_CLOSE_AFTER_DAYS")
+HODIE_COMMENT_MAX_LINKS = config.get_int("HODIE_COMMENT_MAX_LINKS")
+HODIE_COMMENT_MODERATION_WORDS = config.get_list("HODIE_COMMENT_MODERATION_WORDS")
+HODIE_COMMENT_DISALLOWED_WORDS = config.get_list("HODIE_COMMENT_DISALLOWED_WORDS")
+HODIE_COMMENT_RATE_SECONDS = config.get_int("HODIE_COMMENT_RATE_SECONDS")
+HODIE_COMMENT_MAX_DEPTH = config.get_int("HODIE_COMMENT_MAX_DEPTH")
+HODIE_MODERATOR_EMAILS = config.get_list("HODIE_MODERATOR_EMAILS")
+
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = config.get("HODIE_EMAIL_FROM")
+if config.get("HODIE_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = config.get("HODIE_SMTP_HOST")
+    EMAIL_PORT = config.get_int("HODIE_SMTP_PORT")
+    EMAIL_HOST_USER = config.get("HODIE_SMTP_USER")
+    EMAIL_HOST_PASSWORD = config.get("HODIE_SMTP_PASSWORD")
+    EMAIL_USE_TLS = config.get_bool("HODIE_SMTP_TLS")
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 LOGGING = {
     "version": 1,

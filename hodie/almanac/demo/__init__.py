@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from hodie.importers import jsonl
 
-from ..models import Alias, Article, Author, Collection, Entry, Partner, Person, Tag
+from ..models import Alias, Article, Author, Collection, Comment, Entry, Partner, Person, Tag
 from ..writer import import_records
 
 DATA = Path(__file__).parent / "russia.jsonl"
@@ -43,10 +43,41 @@ and sentenced to death, and the sentence was carried out the same day, 20 Februa
 """
 
 
+DEMO_COMMENTS = (
+    # (source id, parent, name, url, badge, status, minutes after publication, text)
+    ("demo-comment-1", "", "ExecutedToday", "https://www.executedtoday.com/", "partner", "approved", 95,
+     "Thanks for working with us on this one. Glad to see that both our entries on Kosenko rank first in "
+     "search for his name: a forgotten man, remembered twice."),
+    ("demo-comment-2", "", "Marina", "", "", "approved", 400,
+     "My grandfather served in the Far East in those years and never spoke of it. The *recall* of 1938 "
+     "explains a lot."),
+    ("demo-comment-3", "demo-comment-2", "Hodie demo editor", "", "author", "approved", 520,
+     "Thank you, Marina. The [Memorial lists](https://base.memo.ru/) are a good place to start looking."),
+    ("demo-comment-4", "", "Cheap pills", "https://spam.example/", "", "spam", 600,
+     "Great post! Visit https://spam.example/ and https://spam.example/2 for deals."),
+)  # fmt: skip
+
+
+def _demo_comments(article: Article, partner: Partner) -> None:
+    stored: dict[str, Comment] = {}
+    for source_id, parent, name, url, badge, status, minutes, text in DEMO_COMMENTS:
+        comment, _ = Comment.objects.update_or_create(
+            source_id=source_id,
+            defaults={
+                "article": article, "parent": stored.get(parent), "author_name": name, "author_url": url,
+                "badge": badge, "status": status, "body": text, "markup": "markdown",
+                "created": article.publish_at + dt.timedelta(minutes=minutes),
+            },
+        )  # fmt: skip
+        stored[source_id] = comment
+
+
 def load_demo(force: bool = False) -> str:
     if Collection.objects.filter(slug="russia").exists() and not force:
         return "The demo content is already loaded (kept as it is; use --force to load it again)."
-    with transaction.atomic():
+    from hodie.social.signals import quiet
+
+    with transaction.atomic(), quiet():
         russia, _ = Collection.objects.update_or_create(
             slug="russia",
             defaults={
@@ -107,5 +138,6 @@ def load_demo(force: bool = False) -> str:
         )
         article.authors.set([headsman, editor])
         article.entries.set(Entry.objects.filter(source_id="demo-ru-kosenko"))
+        _demo_comments(article, partner)
     created = sum(summary.created.values())
     return f"Loaded the demo: {summary.created.get('entry', 0)} entries created ({created} records in all), 1 article."
