@@ -4,9 +4,11 @@
   the raw SQL of the same query measured in the same run as the peer (what the ORM costs).
 - Import of 1,000,000 JSONL entries with `hodie import jsonl`, beside `sqlite-utils insert` of the
   same file in the same run.
+- 500 concurrent comment posts through the real form against `hodie serve`, on SQLite and
+  PostgreSQL, beside GETs of the same page at the same concurrency.
 
-`python bench/run.py lookup` or `python bench/run.py import` runs one section and keeps the other
-section of docs/benchmarks.md as it was.
+`python bench/run.py lookup`, `... import` or `... comments` runs one section and keeps the others
+of docs/benchmarks.md as they were.
 """
 
 from __future__ import annotations
@@ -166,6 +168,48 @@ def import_section() -> list[str]:
     return lines
 
 
+def comments_section() -> list[str]:
+    targets = [("SQLite", f"sqlite:///{tempfile.mkdtemp(prefix='hodie-load-')}/hodie.sqlite3")]
+    pg = postgres_url()
+    if pg:
+        targets.append(("PostgreSQL", pg))
+    rows = []
+    for label, url in targets:
+        print(f"500 concurrent comment posts on {label}...", file=sys.stderr)
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "comments_load.py"), url, "500", "50"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        rows.append((label, json.loads(out.stdout.strip().splitlines()[-1])))
+    lines = [
+        "## Comment posts under load",
+        "",
+        "500 comment posts through the real form (CSRF, signed token, validation, moderation, one",
+        "INSERT each), 50 at a time, from 127.0.0.1 to `hodie serve` (granian, 2 workers,",
+        "`--blocking-threads 1`) on the same machine; rate limiting off for the run, moderation `never`,",
+        "so every acknowledged post must be on the page afterwards. The peer, in the same run: 500 GETs",
+        "of the same article page at the same concurrency.",
+        "",
+        "| database | posts: per s / p50 / p95 / p99 ms | statuses | acknowledged | shown | lost | duplicated "
+        "| 5xx | `database is locked` | GET peer: per s / p50 / p99 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, r in rows:
+        p, g = r["post"], r["get"]
+        lines.append(
+            f"| {label} | {p['per_second']} / {p['p50_ms']} / {p['p95_ms']} / {p['p99_ms']} | "
+            f"{', '.join(f'{k}: {v}' for k, v in sorted(p['statuses'].items()))} | {r['acknowledged']} | "
+            f"{r['distinct_shown']} | {r['lost']} | {r['duplicated']} | {r['server_5xx']} | "
+            f"{r['database_locked_in_log']} | {g['per_second']} / {g['p50_ms']} / {g['p99_ms']} |"
+        )
+    ok = all(r["lost"] == 0 and r["server_5xx"] == 0 and r["acknowledged"] == 500 for _, r in rows)
+    lines += [
+        "",
+        f"Goal: none lost, no 5xx, on {' and '.join(label for label, _ in rows)}: {'met' if ok else '**not met**'}.",
+    ]
+    return lines
+
+
 def existing_sections() -> dict[str, list[str]]:
     path = ROOT / "docs" / "benchmarks.md"
     sections: dict[str, list[str]] = {}
@@ -182,8 +226,9 @@ def existing_sections() -> dict[str, list[str]]:
 
 
 def main() -> None:
-    wanted = sys.argv[1:] or ["lookup", "import"]
+    wanted = sys.argv[1:] or ["lookup", "import", "comments"]
     kept = existing_sections()
+    comments = comments_section() if "comments" in wanted else kept.get("Comment posts under load", [])
     lookup = lookup_section() if "lookup" in wanted else kept.get("Day lookup", [])
     imports = import_section() if "import" in wanted else kept.get("Import", [])
     lines = [
@@ -196,6 +241,8 @@ def main() -> None:
         *lookup,
         "",
         *imports,
+        "",
+        *comments,
     ]
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")

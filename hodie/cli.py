@@ -269,7 +269,8 @@ def worker(once: bool, interval: float, exit_with_parent: bool) -> None:
     from hodie.social.jobs import requeue_stale
 
     if settings.HODIE_TASKS_BACKEND == "redis":
-        call_command("rqworker", "default", "--with-scheduler", *(["--burst"] if once else []))
+        args = ["default", "--job-class", "django_tasks_rq.Job", "--with-scheduler", *(["--burst"] if once else [])]
+        call_command("rqworker", *args)
         return
     if settings.HODIE_TASKS_BACKEND != "database":
         _fail(f"HODIE_TASKS_BACKEND={settings.HODIE_TASKS_BACKEND} runs jobs at once; there is no worker to run")

@@ -1,50 +1,11 @@
 """The pages a person looks at, in a real browser: Debian's chromium driven by Playwright
 (executablePath set; no browser is downloaded). Screenshots go to test-artifacts/."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
+from tests.conftest import shoot
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("HODIE_REQUIRE_BROWSER"):
-            pytest.fail("HODIE_REQUIRE_BROWSER is set but Debian's chromium is not installed")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def site(transactional_db, live_server):
-    from hodie.almanac.demo import load_demo
-
-    load_demo()
-    return live_server.url
-
-
-def shoot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 def test_february_20_page_in_chromium(browser, site) -> None:
@@ -76,3 +37,31 @@ def test_dual_dates_and_phone_width(browser, site) -> None:
     # Nothing overflows a phone's width.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shoot(page, "september-7-phone")
+
+
+def test_article_comments_and_posting_one_in_chromium(browser, site, settings) -> None:
+    """The article with its comments (the partner's thanks badged), and a reader posting a reply
+    through the form as a person would: it waits its turn and shows after moderation."""
+    settings.HODIE_COMMENT_MODERATION = "first-time"
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(f"{site}/articles/1939-georgy-nikolayevich-kosenko-aka-kislov-nkvd-spy/")
+    assert page.locator("#comments-heading").inner_text() == "3 comments"
+    partner = page.locator("li.comment.badge-partner").first
+    assert partner.locator(".p-name").first.inner_text() == "ExecutedToday" and partner.is_visible()
+    assert not page.locator("#c-phone").is_visible()  # the honeypot is out of sight
+    page.get_by_label("Name").fill("Anna Petrovna")
+    page.get_by_label("Comment").fill("My grandmother knew the *Harbin* families.")
+    page.wait_for_timeout(3200)  # a person takes longer than the form's minimum
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_url("**?comment=received#comments")
+    assert page.get_by_role("status").inner_text() == "Thank you: your comment has been received."
+    shoot(page, "article-comments")
+    from hodie.almanac.models import Comment
+
+    held = Comment.objects.get(author_name="Anna Petrovna")
+    assert held.status == "pending"
+    held.status = "approved"
+    held.save()
+    page.reload()
+    assert page.locator("#comments-heading").inner_text() == "4 comments"
+    assert page.locator(f"#comment-{held.pk} em").inner_text() == "Harbin"

@@ -510,6 +510,13 @@ class Writer:
             self._articles[record.source_id] = article
             return
         is_new = article is None
+        if is_new and (same := self._same_article(record)) is not None:
+            self.summary.skip(
+                record.where,
+                record.kind,
+                f"the same article as {same.source_id or same.slug}, already stored from another source",
+            )
+            return
         article = article or Article(source_id=record.source_id)
         html = record.markup == "html"
         article.kind, article.title = record.kind, record.title.strip()[:300]
@@ -539,6 +546,17 @@ class Writer:
         article.entries.set([entry for entry in entries if entry is not None])
         self._articles[record.source_id] = article
         (self.summary.created if is_new else self.summary.updated)[record.kind] += 1
+
+    @staticmethod
+    def _same_article(record: ArticleRecord) -> Article | None:
+        """An article from another source (a blog's WXR, a partner's feed) that is this one: the
+        same page by its permalink or its full-text URL. Importing it again would show it twice."""
+        urls = [u for u in (record.permalink, record.full_url) if u]
+        if not urls:
+            return None
+        from django.db.models import Q
+
+        return Article.objects.filter(Q(permalink__in=urls) | Q(full_url__in=urls)).first()
 
     def write_object(self, record: ObjectRecord) -> None:
         if not self._first_time(record.model, record.slug, record.where):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hodie.almanac.models import Article, Collection, Entry, Partner, unique_slug
@@ -107,6 +108,14 @@ def accept(suggestion: Suggestion, cowritten: bool = False, publish: bool = True
         return suggestion.article  # type: ignore[return-value]
     partner = suggestion.partner
     collection = suggestion.collection or _collection_for(partner)
+    same = (
+        Article.objects.filter(Q(full_url=suggestion.link) | Q(permalink=suggestion.link))
+        .exclude(source_id=suggestion.guid)
+        .first()
+    )
+    if same is not None:  # already here (imported from the partner's own export, say): never twice
+        Suggestion.objects.filter(pk=suggestion.pk).update(article=same, status="accepted")
+        return same
     with transaction.atomic():
         article = Article.objects.filter(source_id=suggestion.guid).first() or Article(source_id=suggestion.guid[:200])
         article.title = suggestion.title

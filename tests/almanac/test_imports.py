@@ -207,3 +207,25 @@ def test_moving_holidays_in_the_wikimedia_holidays_list(russia, client):
     assert [h["text"] for h in everything["holidays"]] == ["Вознесение"]
     bad = client.get(url.format(21, "MMXXVI"))
     assert bad.status_code == 400 and "MMXXVI" in bad.json()["detail"]
+
+
+def test_the_same_article_from_two_sources_is_stored_once(russia, tmp_path):
+    """A blog's own post (its permalink) and a partner feed's item linking to the same page."""
+    from hodie.almanac.models import Article
+
+    url = "https://www.executedtoday.com/2008/02/20/1939-georgy-nikolayevich-kosenko/"
+    post = {"type": "article", "id": "wxr-1939", "title": "1939: Kosenko", "body": "Full text.", "permalink": url}
+    blog = tmp_path / "blog.jsonl"
+    blog.write_text(json.dumps(post) + "\n")
+    assert run_import("jsonl", blog)[1]["created"] == {"article": 1}
+    feed = tmp_path / "partner.rss"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>ET</title><link>https://www.executedtoday.com/</link>'
+        f"<description>x</description><item><title>1939: Kosenko</title><link>{url}</link><guid>et-1939</guid>"
+        "<description>Excerpt.</description></item></channel></rss>"
+    )
+    code, summary = run_import("feed", feed)
+    assert code == 0, summary
+    assert summary["created"].get("article") is None
+    assert summary["skipped"][0]["reason"] == "the same article as wxr-1939, already stored from another source"
+    assert Article.objects.count() == 1

@@ -38,6 +38,16 @@ class Site:
         return self.base + path
 
 
+def answer(handler: BaseHTTPRequestHandler, status: int, body: bytes = b"", **headers: str) -> None:
+    """Send a whole response from a test server's handler (``Content_Type`` → ``Content-Type``)."""
+    handler.send_response(status)
+    for name, value in headers.items():
+        handler.send_header(name.replace("_", "-"), value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 @pytest.fixture
 def partner_site():
     site = Site()
@@ -50,12 +60,7 @@ def partner_site():
             status, headers, body = site.pages.get(self.path, (404, {"Content-Type": "text/plain"}, b"not found"))
             if headers.get("ETag") and self.headers.get("If-None-Match") == headers["ETag"]:
                 status, body = 304, b""
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name.replace("_", "-"), value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            answer(self, status, body, **headers)
 
         def do_GET(self) -> None:
             site.requests.append(("GET", self.path, dict(self.headers)))
@@ -70,7 +75,7 @@ def partner_site():
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     site.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield site
     server.shutdown()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from hodie.net import FetchRefused, Policy, check_url, fetch
+from tests.social.conftest import answer
 
 VECTORS = Path(__file__).resolve().parents[3] / "shared" / "data" / "security" / "own" / "ssrf_url_vectors.tsv"
 STRICT = Policy()
@@ -81,7 +82,7 @@ class Server:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def close(self) -> None:
         self.httpd.shutdown()
@@ -101,17 +102,8 @@ def server():
         s.close()
 
 
-def _send(handler, status: int, body: bytes = b"", **headers: str) -> None:
-    handler.send_response(status)
-    for name, value in headers.items():
-        handler.send_header(name.replace("_", "-"), value)
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
-
-
 def test_loopback_is_refused_unless_allowed(server):
-    s = server(lambda h: _send(h, 200, b"hello"))
+    s = server(lambda h: answer(h, 200, b"hello"))
     with pytest.raises(FetchRefused, match="loopback"):
         fetch(s.base + "/", STRICT)
     assert fetch(s.base + "/", LOOPBACK).body == b"hello"
@@ -122,7 +114,7 @@ def test_loopback_is_refused_unless_allowed(server):
     ["http://10.0.0.7/x", "http://169.254.169.254/latest/meta-data/", "http://192.168.0.1:8080/", "file:///etc/passwd"],
 )
 def test_a_redirect_to_a_private_address_is_refused(server, where):
-    s = server(lambda h: _send(h, 302, Location=where))
+    s = server(lambda h: answer(h, 302, Location=where))
     with pytest.raises(FetchRefused, match=r"refused|only http"):
         fetch(s.base + "/", LOOPBACK)  # the first hop is allowed here; where it redirects is not
 
@@ -131,9 +123,9 @@ def test_six_redirects_are_refused_five_are_followed(server):
     def hops(h) -> None:
         n = int(h.path.strip("/") or 0)
         if n < int(h.headers.get("X-Hops", "0")):
-            _send(h, 302, Location=f"/{n + 1}")
+            answer(h, 302, Location=f"/{n + 1}")
         else:
-            _send(h, 200, b"arrived")
+            answer(h, 200, b"arrived")
 
     s = server(hops)
     assert fetch(s.base + "/0", LOOPBACK, headers={"X-Hops": "5"}).body == b"arrived"
@@ -142,14 +134,14 @@ def test_six_redirects_are_refused_five_are_followed(server):
 
 
 def test_a_body_past_the_cap_is_refused(server):
-    s = server(lambda h: _send(h, 200, b"x" * (2 * 1024 * 1024)))
+    s = server(lambda h: answer(h, 200, b"x" * (2 * 1024 * 1024)))
     with pytest.raises(FetchRefused, match="larger than 1,048,576 bytes"):
         fetch(s.base + "/", LOOPBACK)
 
 
 def test_a_gzip_bomb_stops_at_the_cap(server):
     bomb = gzip.compress(b"\0" * (20 * 1024 * 1024))
-    s = server(lambda h: _send(h, 200, bomb, Content_Encoding="gzip"))
+    s = server(lambda h: answer(h, 200, bomb, Content_Encoding="gzip"))
     assert len(bomb) < 100_000
     with pytest.raises(FetchRefused, match="larger than"):
         fetch(s.base + "/", LOOPBACK)
@@ -183,7 +175,7 @@ def test_a_loopback_webmention_endpoint_is_never_posted_to(server, settings):
     from hodie.social.webmention import send
 
     posted = []
-    s = server(lambda h: (posted.append(h.path), _send(h, 200, b"<link rel=webmention href=/wm>")))
+    s = server(lambda h: (posted.append(h.path), answer(h, 200, b"<link rel=webmention href=/wm>")))
     settings.HODIE_FETCH_ALLOW_LOOPBACK = False
     article = Article.objects.create(title="A", slug="a", body="x", status="published")
     sent = Sent.objects.create(article=article, source="http://127.0.0.1:8000/articles/a/", target=s.base + "/page")

@@ -232,3 +232,17 @@ def test_sending_retries_with_backoff_then_succeeds(demo, partner_site, loopback
     run_jobs()
     sent.refresh_from_db()
     assert (sent.status, sent.attempts) == ("sent", 2)
+
+
+def test_accepting_an_article_already_here_links_it_instead(demo, partner_site, loopback):
+    from hodie.almanac.models import Article, Partner
+    from hodie.social.models import Suggestion
+    from hodie.social.partners import accept
+
+    existing = Article.objects.get(source_id="demo-article-kosenko")
+    partner = Partner.objects.get(slug="executedtoday")
+    suggestion = Suggestion.objects.create(partner=partner, guid="et-1", title="1939: Kosenko", link=existing.full_url)
+    assert accept(suggestion) == existing
+    assert Article.objects.count() == 1
+    suggestion.refresh_from_db()
+    assert (suggestion.status, suggestion.article) == ("accepted", existing)
