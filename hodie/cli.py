@@ -266,7 +266,7 @@ def worker(once: bool, interval: float, exit_with_parent: bool) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from hodie.social.jobs import requeue_stale
+    from hodie.social.jobs import announce_due, requeue_stale
 
     if settings.HODIE_TASKS_BACKEND == "redis":
         args = ["default", "--job-class", "django_tasks_rq.Job", "--with-scheduler", *(["--burst"] if once else [])]
@@ -275,12 +275,26 @@ def worker(once: bool, interval: float, exit_with_parent: bool) -> None:
     if settings.HODIE_TASKS_BACKEND != "database":
         _fail(f"HODIE_TASKS_BACKEND={settings.HODIE_TASKS_BACKEND} runs jobs at once; there is no worker to run")
     parent = os.getppid()
+    last_announce = 0.0
     while True:
         requeue_stale()
+        if time.monotonic() - last_announce > 60:  # scheduled articles whose time has come
+            announce_due()
+            last_announce = time.monotonic()
         call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
         if once or (exit_with_parent and os.getppid() != parent):
             return
         time.sleep(interval)
+
+
+@main.command()
+def announce() -> None:
+    """Queue the Webmentions of scheduled articles whose time has come (`hodie worker` does this
+    every minute on the database queue; with Redis, run it from cron)."""
+    _setup()
+    from hodie.social.jobs import announce_due
+
+    click.echo(f"{announce_due()} article(s) queued")
 
 
 @main.group()

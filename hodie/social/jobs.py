@@ -93,12 +93,13 @@ def verify_mention(mention_id: int) -> str:
 @task()
 def send_webmentions(article_id: int) -> str:
     """Queue one Webmention per outside link of a published article (once per pair)."""
-    from .models import Sent
+    from .models import Announced, Sent
     from .webmention import links_of
 
     article = Article.objects.published().filter(pk=article_id).first()
     if article is None:
         return "not published"
+    Announced.objects.get_or_create(article=article)
     source = f"{settings.SITE_URL}{article.get_absolute_url()}"
     queued = 0
     for target in links_of(article):
@@ -123,6 +124,18 @@ def send_one(sent_id: int, attempt: int = 1) -> str:
         Sent.objects.filter(pk=sent_id).update(status="retrying")
         return f"retrying after attempt {attempt}"
     return "gave up"
+
+
+def announce_due(days: int = 7) -> int:
+    """Queue the Webmentions of articles whose publication time has come since they were saved
+    (scheduled articles), looking back ``days`` days; each article once."""
+    since = timezone.now() - dt.timedelta(days=days)
+    due = Article.objects.published().filter(publish_at__gte=since, announced__isnull=True)
+    count = 0
+    for pk in due.values_list("pk", flat=True):
+        send_webmentions.enqueue(pk)
+        count += 1
+    return count
 
 
 def requeue_stale(lease_seconds: int | None = None) -> int:

@@ -95,3 +95,14 @@ class Sent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} → {self.target} ({self.status})"
+
+
+class Announced(models.Model):
+    """An article whose Webmentions were queued: a scheduled article is announced once its time
+    has come (by ``hodie worker``), and never twice."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="announced")
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.article} ({self.at:%Y-%m-%d %H:%M})"

@@ -32,7 +32,11 @@ def article_saved(sender: type[Article], instance: Article, raw: bool = False, *
     if raw or instance.status != "published" or instance.publish_at > timezone.now():
         return
     if getattr(instance, "_importing", False) or _quiet.get():
-        return  # an import restores history; it does not announce it again
+        if raw is False and instance.pk:
+            from .models import Announced  # restored history counts as announced: never sent late
+
+            Announced.objects.get_or_create(article=instance)
+        return
     from .jobs import send_webmentions
 
     pk = instance.pk

@@ -246,3 +246,25 @@ def test_accepting_an_article_already_here_links_it_instead(demo, partner_site, 
     assert Article.objects.count() == 1
     suggestion.refresh_from_db()
     assert (suggestion.status, suggestion.article) == ("accepted", existing)
+
+
+def test_a_scheduled_article_is_announced_once_its_time_comes(demo, run_jobs):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hodie.almanac.models import Article
+    from hodie.social.jobs import announce_due
+    from hodie.social.models import Announced
+
+    assert announce_due() == 0  # the demo article counts as announced: it was never sent late
+    later = Article.objects.create(
+        title="Tomorrow", slug="tomorrow", body="See [x](http://127.0.0.1:9/x).", status="published",
+        publish_at=timezone.now() + dt.timedelta(hours=1),
+    )  # fmt: skip
+    assert announce_due() == 0
+    Article.objects.filter(pk=later.pk).update(publish_at=timezone.now() - dt.timedelta(minutes=1))
+    assert announce_due() == 1
+    run_jobs()
+    assert Announced.objects.filter(article=later).exists()
+    assert announce_due() == 0
