@@ -34,6 +34,9 @@ urlpatterns = [
     re_path(rf"^(?P<collection>[-\w]+)/feed\.{FMT}$", outputs.collection_feed, name="collection-feed"),
     re_path(rf"^(?P<collection>[-\w]+)/today\.{FMT}$", outputs.today_feed, name="today-feed"),
     re_path(r"^(?P<collection>[-\w]+)\.ics$", outputs.collection_ics, name="collection-ics"),
+    path("search/", views.search_view, name="search"),
+    path("go/", views.go_to_day, name="go"),
+    path("editors/<slug:collection>/", views.editors, name="editors"),
     path("entries/<slug:slug>/", views.entry, name="entry"),
     path("people/<slug:slug>/", views.person, name="person"),
     path("tags/<slug:slug>/", views.tag, name="tag"),
@@ -41,5 +44,7 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article, name="article"),
     path("<slug:collection>/", views.collection_view, name="collection"),
     path("<slug:collection>/today/", views.today_redirect, name="today"),
+    path("<slug:collection>/random/", views.random_day, name="random-day"),
+    path("<slug:collection>/random-entry/", views.random_entry, name="random-entry"),
     path("<slug:collection>/<str:day_slug>/", views.day, name="day"),
 ]

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import secrets
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from hodie.dates import HodieError
+from hodie.dates import HodieError, format_day
 from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE
 from hodie.social import comments
 
-from . import days, discovery
+from . import days, discovery, search, steering
 from .models import Article, Collection, Entry, Person, Place, Tag
 from .onthisday import TYPES, day_feed
 
@@ -206,3 +208,106 @@ def today_redirect(request: HttpRequest, collection: str) -> HttpResponse:
 
 def month_name(month: int, language: str) -> str:
     return RU_MONTHS_NOMINATIVE[month - 1].capitalize() if language == "ru" else EN_MONTHS[month - 1]
+
+
+@require_safe
+def search_view(request: HttpRequest) -> HttpResponse:
+    """``/search/?q=``: ranked hits with snippets; a day goes to its day page."""
+    q = request.GET.get("q", "")
+    collection_slug = request.GET.get("collection", "")
+    try:
+        century = int(request.GET.get("century") or 0) or None
+        page = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        return render(request, "almanac/search.html", {"error": "century and page are whole numbers"}, status=400)
+    results = search.search(
+        q, kind=request.GET.get("kind", ""), century=century, collection=collection_slug,
+        tag=request.GET.get("tag", ""), page=page,
+    )  # fmt: skip
+    if results.day is not None:
+        collection = Collection.objects.filter(slug=collection_slug).first() or days.default_collection()
+        if collection is not None:
+            return redirect("almanac:day", collection=collection.slug, day_slug=days.day_slug(*results.day))
+    context = {
+        "results": results, "q": q, "collections": Collection.objects.order_by("title"),
+        "filters": {k: request.GET.get(k, "") for k in ("kind", "century", "collection", "tag")},
+        "page": page, "pages": (results.total + search.PER_PAGE - 1) // search.PER_PAGE,
+    }  # fmt: skip
+    return render(request, "almanac/search.html", context)
+
+
+@staff_member_required
+@require_safe
+def editors(request: HttpRequest, collection: str) -> HttpResponse:
+    """The editors' view of a collection: coverage map, empty days, scheduled articles, round
+    anniversaries coming up, entries to check, and the collection over the centuries."""
+    found = get_object_or_404(Collection, slug=collection)
+    try:
+        ahead_days = min(366, max(1, int(request.GET.get("days") or 30)))
+    except ValueError:
+        ahead_days = 30
+    cells = steering.coverage(found)
+    scheduled, until = steering.scheduled_ahead(found)
+    rows = steering.timeline(found)
+    flags = steering.quality_flags(found)
+    flag_counts = {
+        "source": sum(1 for f in flags if f.reason == "no source"),
+        "calendar": sum(1 for f in flags if "switch" in f.reason),
+        "placeholder": sum(1 for f in flags if "for want" in f.reason),
+    }
+    context = {
+        "collection": found, "coverage_svg": steering.coverage_svg(found, cells),
+        "empty": [c for c in cells if c.count == 0], "filled": sum(1 for c in cells if c.count),
+        "scheduled": scheduled, "until": until, "ahead_days": ahead_days,
+        "upcoming": steering.upcoming_anniversaries(found, days.today(), ahead_days),
+        "flags": flags, "flag_counts": flag_counts, "timeline_svg": steering.timeline_svg(found, rows),
+        "day_slug": days.day_slug, "format_day": format_day, "century_label": steering.century_label, "rows": rows,
+    }  # fmt: skip
+    response = render(request, "almanac/editors.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def go_to_day(request: HttpRequest) -> HttpResponse:
+    """The calendar picker: ``?collection=&month=&day=`` to that day page (29 February included)."""
+    found = (
+        get_object_or_404(Collection, slug=request.GET.get("collection") or "")
+        if request.GET.get("collection")
+        else days.default_collection()
+    )
+    if found is None:
+        raise Http404("No collection yet")
+    try:
+        month, number = int(request.GET.get("month", "")), int(request.GET.get("day", ""))
+        days.parse_month_day(f"{month:02d}-{number:02d}")
+    except (ValueError, HodieError) as err:
+        message = str(err) if isinstance(err, HodieError) else "month and day are numbers"
+        return render(request, "almanac/search.html", {"error": f"No such day: {message}"}, status=400)
+    return redirect("almanac:day", collection=found.slug, day_slug=days.day_slug(month, number))
+
+
+@require_safe
+def random_day(request: HttpRequest, collection: str) -> HttpResponse:
+    """A day of the collection that has entries, chosen at random."""
+    found = get_object_or_404(Collection, slug=collection)
+    keys = list(found.membership_set.exclude(day_key=None).values_list("day_key", flat=True).distinct())
+    if not keys:
+        return redirect("almanac:collection", collection=found.slug)
+    key = secrets.choice(keys)
+    response = redirect("almanac:day", collection=found.slug, day_slug=days.day_slug(key // 100, key % 100))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def random_entry(request: HttpRequest, collection: str) -> HttpResponse:
+    found = get_object_or_404(Collection, slug=collection)
+    ids = found.entries.values_list("pk", flat=True)
+    count = ids.count()
+    if not count:
+        return redirect("almanac:collection", collection=found.slug)
+    entry = found.entries.order_by("pk")[secrets.randbelow(count)]
+    response = redirect(entry.get_absolute_url())
+    response["Cache-Control"] = "no-store"
+    return response

@@ -151,3 +151,27 @@ def test_head_is_answered_like_get(client, demo) -> None:
     assert client.head("/russia/february-20/").status_code == 200
     assert client.head("/api/rest_v1/feed/onthisday/all/02/20").status_code == 200
     assert client.post("/russia/february-20/").status_code == 405
+
+
+def test_picker_goes_to_any_day_29_february_included(client, demo) -> None:
+    response = client.get("/go/", {"collection": "russia", "month": "2", "day": "29"})
+    assert response.status_code == 302 and response["Location"] == "/russia/february-29/"
+    bad = client.get("/go/", {"collection": "russia", "month": "2", "day": "30"})
+    assert bad.status_code == 400 and "No such day" in bad.content.decode()
+    assert client.get("/go/", {"month": "x", "day": "1"}).status_code == 400
+
+
+def test_random_day_and_entry_land_on_real_pages(client, demo) -> None:
+    from hodie.almanac.models import Membership
+
+    keys = set(Membership.objects.filter(collection=demo).exclude(day_key=None).values_list("day_key", flat=True))
+    for _ in range(5):
+        location = client.get("/russia/random/")["Location"]
+        assert client.get(location).status_code == 200
+        month_name, day = location.strip("/").split("/")[1].split("-")
+        from hodie.dates.names import EN_MONTHS
+
+        assert (EN_MONTHS.index(month_name.capitalize()) + 1) * 100 + int(day) in keys
+    entry = client.get("/russia/random-entry/")
+    assert entry.status_code == 302 and entry["Location"].startswith("/entries/")
+    assert client.get(entry["Location"]).status_code == 200

@@ -1,0 +1,193 @@
+"""Full-text search over entries, articles, people (aliases included) and tags, behind one
+interface: SQLite FTS5 (Porter stemming for English) by default, PostgreSQL full-text search with
+English and Russian stemming on PostgreSQL. Ranked, with highlighted snippets, filtered by kind,
+century, collection and tag. A query that reads as a day or a year is answered as one.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+from markupsafe import Markup
+
+from hodie.dates import HodieError, parse_date
+
+from .models import Alias, Article, Entry, Person, Tag
+
+START, STOP = "\x02", "\x03"
+PER_PAGE = 20
+
+
+@dataclass
+class Hit:
+    kind: str  # entry, article, person, tag
+    obj: Any
+    snippet: Markup
+    rank: float = 0.0
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    day: tuple[int, int] | None = None  # the query reads as a day: (month, day)
+    year: int | None = None  # the query reads as a year
+
+
+def _marked(text: str) -> Markup:
+    """A snippet with the engine's markers as <mark>, everything else escaped."""
+    escaped = html.escape(text or "")
+    return Markup(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S704 - escaped above
+
+
+def _fts5_query(text: str) -> str:
+    """Words as FTS5 prefix terms, quoted so that no FTS5 syntax (NEAR, -, :, ") from a reader runs."""
+    words = re.findall(r"\w+", text, flags=re.UNICODE)
+    return " ".join(f'"{w}"*' for w in words[:12])
+
+
+def read_as_date(text: str) -> tuple[tuple[int, int] | None, int | None]:
+    """(month, day) when the query is a day ("20 February", "Feb 20", "20 February 1939"),
+    the year when it is one ("1812", "44 BC"); (None, None) otherwise."""
+    if not re.search(r"\d", text) or len(text) > 60:
+        return None, None
+    try:
+        date = parse_date(text)
+    except (HodieError, ValueError):
+        return None, None
+    if date.is_day and date.start is not None:
+        point = date.start
+        return (point.month, point.day), None  # type: ignore[return-value]
+    if date.start is not None and date.start.precision == "year" and date.year is not None:
+        return None, date.year
+    return None, None
+
+
+def _entries(q: str, filters: Q, limit: int) -> list[Hit]:
+    if connection.vendor == "sqlite":
+        match = _fts5_query(q)
+        if not match:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, bm25(hodie_entry_fts, 10.0, 3.0, 1.0), "
+                "snippet(hodie_entry_fts, -1, %s, %s, '…', 16) FROM hodie_entry_fts "
+                "WHERE hodie_entry_fts MATCH %s ORDER BY bm25(hodie_entry_fts, 10.0, 3.0, 1.0) LIMIT 500",
+                [START, STOP, match],
+            )
+            rows = cursor.fetchall()
+        ranks = {pk: (-rank, snippet) for pk, rank, snippet in rows}
+    elif connection.vendor == "postgresql":
+        doc = "coalesce(title,'') || ' ' || coalesce(summary,'') || ' ' || coalesce(body,'')"
+        ranks = _postgres("almanac_entry", doc, q)
+    else:
+        ranks = {e.pk: (1.0, e.summary or e.title) for e in Entry.objects.filter(title__icontains=q)[:500]}
+    found = Entry.objects.filter(filters, pk__in=list(ranks)).prefetch_related("collections").distinct()
+    hits = [Hit("entry", e, _marked(ranks[e.pk][1]), ranks[e.pk][0]) for e in found]
+    return sorted(hits, key=lambda h: -h.rank)[:limit]
+
+
+def _postgres(table: str, doc: str, q: str) -> dict[int, tuple[float, str]]:
+    sql = (
+        f"SELECT id, ts_rank(to_tsvector('english', {doc}), qe) + ts_rank(to_tsvector('russian', {doc}), qr), "  # noqa: S608
+        f"ts_headline('simple', {doc}, qe || qr || qs, %s) "
+        f"FROM {table}, websearch_to_tsquery('english', %s) qe, websearch_to_tsquery('russian', %s) qr, "
+        f"websearch_to_tsquery('simple', %s) qs "
+        f"WHERE to_tsvector('english', {doc}) @@ qe OR to_tsvector('russian', {doc}) @@ qr "
+        f"ORDER BY 2 DESC LIMIT 500"
+    )
+    options = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [options, q, q, q])
+        return {pk: (float(rank), snippet) for pk, rank, snippet in cursor.fetchall()}
+
+
+def _articles(q: str, limit: int) -> list[Hit]:
+    if connection.vendor == "sqlite":
+        match = _fts5_query(q)
+        if not match:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, bm25(hodie_article_fts, 10.0, 3.0, 1.0), "
+                "snippet(hodie_article_fts, -1, %s, %s, '…', 16) FROM hodie_article_fts "
+                "WHERE hodie_article_fts MATCH %s ORDER BY 2 LIMIT 200",
+                [START, STOP, match],
+            )
+            ranks = {pk: (-rank, snippet) for pk, rank, snippet in cursor.fetchall()}
+    elif connection.vendor == "postgresql":
+        doc = "coalesce(title,'') || ' ' || coalesce(excerpt,'') || ' ' || coalesce(body,'')"
+        ranks = _postgres("almanac_article", doc, q)
+    else:
+        ranks = {a.pk: (1.0, a.title) for a in Article.objects.filter(title__icontains=q)[:200]}
+    found = Article.objects.published().filter(pk__in=list(ranks)).select_related("partner")
+    # The snippet may hold HTML of an imported article: shown as text, never as markup.
+    hits = [Hit("article", a, _marked(re.sub(r"<[^>]*>", "", ranks[a.pk][1])), ranks[a.pk][0]) for a in found]
+    return sorted(hits, key=lambda h: -h.rank)[:limit]
+
+
+def _names(q: str) -> list[Hit]:
+    """People by name or alias, tags by name: short lists, matched on every word."""
+    words = re.findall(r"\w+", q)
+    if not words:
+        return []
+    people_q, alias_q, tag_q = Q(), Q(), Q()
+    for word in words:
+        people_q &= Q(name__icontains=word)
+        alias_q &= Q(name__icontains=word)
+        tag_q &= Q(name__icontains=word)
+    people = {p.pk: p for p in Person.objects.filter(people_q)[:20]}
+    for alias in Alias.objects.filter(alias_q).select_related("person")[:20]:
+        people.setdefault(alias.person.pk, alias.person)
+    hits = [Hit("person", p, _highlight(p.name, words), 5.0) for p in people.values()]
+    hits += [Hit("tag", t, _highlight(t.name, words), 4.0) for t in Tag.objects.filter(tag_q)[:20]]
+    return hits
+
+
+def _highlight(text: str, words: list[str]) -> Markup:
+    marked = text
+    for word in words:
+        marked = re.sub(f"({re.escape(word)})", f"{START}\\1{STOP}", marked, flags=re.IGNORECASE)
+    return _marked(marked)
+
+
+def search(
+    q: str,
+    kind: str = "",
+    century: int | None = None,
+    collection: str = "",
+    tag: str = "",
+    page: int = 1,
+) -> Results:
+    q = (q or "").strip()[:200]
+    results = Results(query=q)
+    if not q:
+        return results
+    results.day, results.year = read_as_date(q)
+    filters = Q()
+    if kind in ("event", "birth", "death", "holiday"):
+        filters &= Q(kind=kind)
+    if century:
+        start = (century - 1) * 100 + 1 if century > 0 else century * 100
+        filters &= Q(year__gte=start, year__lte=start + 99)
+    if collection:
+        filters &= Q(collections__slug=collection)
+    if tag:
+        filters &= Q(tags__slug=tag)
+    if results.year is not None:
+        entries = Entry.objects.filter(filters, year=results.year).order_by("earliest_jdn", "pk")
+        hits = [Hit("entry", e, _marked(e.summary or e.title), 1.0) for e in entries[:500]]
+    else:
+        hits = _entries(q, filters, 500)
+        if not (kind or century or collection or tag):
+            hits = _names(q) + _articles(q, 100) + hits
+    results.total = len(hits)
+    start = (max(1, page) - 1) * PER_PAGE
+    results.hits = hits[start : start + PER_PAGE]
+    return results

@@ -1,0 +1,78 @@
+"""The reading site in chromium, each page checked with axe-core (served from the
+axe-playwright-python package on this machine): no serious or critical violation. Screenshots go
+to test-artifacts/; a set is kept in docs/screenshots/ for the README."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import shoot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def serious(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_day_page_picker_to_29_february(browser, site, scheme) -> None:
+    page = browser.new_page(viewport={"width": 1000, "height": 900}, color_scheme=scheme)
+    page.goto(f"{site}/russia/february-20/")
+    assert serious(page) == []
+    page.get_by_label("Month", exact=True).select_option("2")
+    page.get_by_label("Day", exact=True).select_option("29")
+    page.get_by_role("button", name="Go").click()
+    page.wait_for_url(f"{site}/russia/february-29/")
+    assert page.locator("h1").inner_text() == "February 29 in Russian history"
+    assert serious(page) == []
+    shoot(page, f"february-29-{scheme}")
+
+
+def test_today_page(browser, site) -> None:
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(f"{site}/")
+    assert page.locator("h1 .today-label").inner_text().startswith("Today")
+    assert serious(page) == []
+
+
+def test_search_in_the_browser(browser, site) -> None:
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(f"{site}/russia/february-20/")
+    page.get_by_role("searchbox", name="Search").fill("Kislov")
+    page.get_by_role("button", name="Search").first.click()
+    page.wait_for_url("**/search/?q=Kislov")
+    assert page.locator(".hit mark").first.inner_text() == "Kislov"
+    assert serious(page) == []
+    shoot(page, "search-kislov")
+    page.get_by_role("searchbox", name="Search").fill("20 February")
+    page.get_by_role("button", name="Search").first.click()
+    page.wait_for_url(f"{site}/russia/february-20/")
+
+
+def test_article_page(browser, site) -> None:
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(f"{site}/articles/1939-georgy-nikolayevich-kosenko-aka-kislov-nkvd-spy/")
+    assert serious(page) == []
+
+
+def test_editors_page_with_coverage_map(browser, site, django_user_model) -> None:
+    django_user_model.objects.create_superuser("editor", "editor@example.org", "a long test password")
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(f"{site}/admin/login/?next=/editors/russia/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a long test password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{site}/editors/russia/")
+    assert page.locator("svg.coverage rect").count() == 366
+    assert serious(page) == []
+    shoot(page, "editors-coverage")
+    page.locator('svg.coverage a[href="/russia/february-20/"]').click()
+    page.wait_for_url(f"{site}/russia/february-20/")
