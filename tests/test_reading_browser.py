@@ -76,3 +76,46 @@ def test_editors_page_with_coverage_map(browser, site, django_user_model) -> Non
     shoot(page, "editors-coverage")
     page.locator('svg.coverage a[href="/russia/february-20/"]').click()
     page.wait_for_url(f"{site}/russia/february-20/")
+
+
+def test_widget_script_on_another_page_shows_the_readers_today(browser, site, settings) -> None:
+    """The script tag on a foreign page: the reader's clock says 20 February, so the widget lists
+    that day's highlights, drawn in a shadow root, with links to our pages."""
+    import datetime as dt
+
+    page = browser.new_page()
+    page.clock.set_fixed_time(dt.datetime(2026, 2, 20, 12, 0))
+    tag = f'<script src="{site}/static/hodie/widget.js" data-collection="russia" data-limit="4"></script>'
+    page.set_content(f"<main><p>A museum page.</p>{tag}</main>")
+    items = page.locator(".hodie-widget li")
+    items.first.wait_for()
+    assert 1 <= items.count() <= 4
+    texts = items.all_inner_texts()
+    assert any("Kosenko" in t for t in texts), texts
+    # Links use the site's public address (HODIE_SITE_URL), not the address the test serves from.
+    assert page.locator(".hodie-widget a").first.get_attribute("href").startswith(settings.SITE_URL + "/entries/")
+    shoot(page, "widget")
+
+
+def test_day_page_budget(browser, site) -> None:
+    """Under 100 KB transferred for a day page with its stylesheet, and not one request to
+    another host (nothing third-party can block rendering)."""
+    import json
+    from urllib.parse import urlsplit
+
+    from tests.conftest import ARTIFACTS
+
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{site}/russia/february-20/", wait_until="load")
+    sizes = page.evaluate(
+        """() => [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
+              .map(e => ({name: e.name, transfer: e.transferSize, body: e.decodedBodySize}))"""
+    )
+    total = sum(max(s["transfer"], s["body"]) for s in sizes)
+    hosts = {urlsplit(u).hostname for u in requests}
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "budget.json").write_text(json.dumps({"bytes": total, "requests": sizes}, indent=1))
+    assert hosts == {urlsplit(site).hostname}, hosts
+    assert total < 100_000, sizes

@@ -36,6 +36,7 @@ urlpatterns = [
     re_path(r"^(?P<collection>[-\w]+)\.ics$", outputs.collection_ics, name="collection-ics"),
     path("search/", views.search_view, name="search"),
     path("go/", views.go_to_day, name="go"),
+    path("widget/<slug:collection>/", views.widget, name="widget"),
     path("editors/<slug:collection>/", views.editors, name="editors"),
     path("entries/<slug:slug>/", views.entry, name="entry"),
     path("people/<slug:slug>/", views.person, name="person"),

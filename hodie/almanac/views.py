@@ -10,6 +10,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from hodie.dates import HodieError, format_day
@@ -18,7 +19,7 @@ from hodie.social import comments
 
 from . import days, discovery, search, steering
 from .models import Article, Collection, Entry, Person, Place, Tag
-from .onthisday import TYPES, day_feed
+from .onthisday import TYPES, day_feed, selected_entries
 
 
 def site_url(request: HttpRequest) -> str:
@@ -311,3 +312,27 @@ def random_entry(request: HttpRequest, collection: str) -> HttpResponse:
     response = redirect(entry.get_absolute_url())
     response["Cache-Control"] = "no-store"
     return response
+
+
+@xframe_options_exempt
+@require_safe
+def widget(request: HttpRequest, collection: str) -> HttpResponse:
+    """The iframe variant of the widget: ``?date=MM-DD`` (the embedding page's today; the site's
+    today without it), the day's highlights, links opening in the top window."""
+    found = get_object_or_404(Collection, slug=collection)
+    today = days.today()
+    month, number = today.month, today.day
+    if request.GET.get("date"):
+        try:
+            month, number = days.parse_month_day(request.GET["date"])
+        except HodieError as err:
+            return HttpResponse(f"{err}\n", status=400, content_type="text/plain; charset=utf-8")
+    try:
+        limit = min(20, max(1, int(request.GET.get("limit") or 5)))
+    except ValueError:
+        limit = 5
+    page = days.build_day(found, month, number)
+    entries = selected_entries(page, today.year)[:limit]
+    response = render(request, "almanac/widget.html", {"page": page, "entries": entries, "site": site_url(request)})
+    response["Content-Security-Policy"] = "frame-ancestors *"
+    return public(response, 3600)

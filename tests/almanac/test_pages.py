@@ -175,3 +175,21 @@ def test_random_day_and_entry_land_on_real_pages(client, demo) -> None:
     entry = client.get("/russia/random-entry/")
     assert entry.status_code == 302 and entry["Location"].startswith("/entries/")
     assert client.get(entry["Location"]).status_code == 200
+
+
+def test_widget_iframe_may_be_framed_and_names_the_day(client, demo) -> None:
+    response = client.get("/widget/russia/", {"date": "02-20", "limit": "3"})
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response and response["Content-Security-Policy"] == "frame-ancestors *"
+    assert response["Access-Control-Allow-Origin"] == "*" and "max-age=3600" in response["Cache-Control"]
+    html = response.content.decode()
+    assert "February 20 in Russian history" in html and html.count("<li>") <= 3
+    assert 'target="_top"' in html
+    assert client.get("/widget/russia/", {"date": "02-30"}).status_code == 400
+    assert client.get("/russia/february-20/")["X-Frame-Options"] == "DENY"  # other pages still refuse framing
+
+
+def test_share_links_are_plain_links(client, demo) -> None:
+    html = client.get("/articles/1939-georgy-nikolayevich-kosenko-aka-kislov-nkvd-spy/").content.decode()
+    assert 'href="https://bsky.app/intent/compose?text=1939%3A%20Georgy' in html
+    assert "<script" not in html.split('class="share"')[1].split("</p>")[0]
