@@ -151,7 +151,7 @@ def import_section() -> list[str]:
         *(
             [
                 "the per-entry work the peer does not do (reading and checking each date, JDN bounds, three",
-                "anniversary keys, a change hash, a membership row, a duplicate check).",
+                "anniversary keys, a change hash, a membership row, a duplicate check, the full-text index).",
             ]
             if ratio < 1
             else []

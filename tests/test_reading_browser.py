@@ -119,3 +119,29 @@ def test_day_page_budget(browser, site) -> None:
     (ARTIFACTS / "budget.json").write_text(json.dumps({"bytes": total, "requests": sizes}, indent=1))
     assert hosts == {urlsplit(site).hostname}, hosts
     assert total < 100_000, sizes
+
+
+def test_admin_adds_a_julian_entry_and_finds_it_on_its_new_style_day(browser, site, django_user_model) -> None:
+    """6 October 1812 typed in Russian history is Old Style: the form reads it back before saving,
+    and the entry is filed on 18 October, dual-dated."""
+    django_user_model.objects.create_superuser("editor", "editor@example.org", "a long test password")
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    page.goto(f"{site}/admin/login/?next=/admin/almanac/entry/add/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a long test password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/almanac/entry/add/")
+    page.locator("#id_title").fill("Battle of Tarutino")
+    page.locator("#id_in_collections").select_option(label="Russian history")
+    page.locator("#id_date_text").fill("6 October 1812")
+    page.locator("#id_date_text").blur()
+    preview = page.locator(".hodie-date-preview")
+    preview.wait_for()
+    page.wait_for_function("document.querySelector('.hodie-date-preview').textContent.includes('18 October')")
+    shoot(page, "admin-julian-entry")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url("**/admin/almanac/entry/")
+    page.goto(f"{site}/russia/october-18/")
+    line = page.locator("li.entry", has_text="Battle of Tarutino")
+    assert "18 October [O.S. 6 October] 1812" in line.inner_text()
+    assert serious(page) == []

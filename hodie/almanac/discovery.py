@@ -101,3 +101,8 @@ def person_jsonld(person: Person, url: str) -> Markup:
     data = {"@context": "https://schema.org", "@type": "Person", "name": person.name, "url": url,
             "alternateName": [a.name for a in person.aliases.all()]}  # fmt: skip
     return _script(data)
+
+
+def preferences(request: HttpRequest) -> dict[str, Any]:
+    """The reader's choices kept in a cookie: ``os_first`` puts the Old Style date first."""
+    return {"os_first": request.COOKIES.get("hodie_dates") == "os"}

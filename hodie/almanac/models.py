@@ -258,8 +258,8 @@ class Entry(models.Model):
             return ""
         return format_year(self.year)
 
-    def display_date(self, language: str = "en") -> str:
-        return format_date(self.date, language)
+    def display_date(self, language: str = "en", old_style_first: bool = False) -> str:
+        return format_date(self.date, language, old_style_first)
 
     def clean(self) -> None:
         if bool(self.observance_month) != bool(self.observance_day):

@@ -10,8 +10,10 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from hodie.dates import HodieError, format_day
 from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE
@@ -336,3 +338,23 @@ def widget(request: HttpRequest, collection: str) -> HttpResponse:
     response = render(request, "almanac/widget.html", {"page": page, "entries": entries, "site": site_url(request)})
     response["Content-Security-Policy"] = "frame-ancestors *"
     return public(response, 3600)
+
+
+@require_safe
+def about_dates(request: HttpRequest) -> HttpResponse:
+    """Old Style and New Style in a few paragraphs, and the reader's choice of which comes first."""
+    return render(request, "almanac/about_dates.html", {"next": request.GET.get("next", "")})
+
+
+@require_POST
+def date_order(request: HttpRequest) -> HttpResponse:
+    """Remember whether the reader wants the Old Style date first (a cookie, a year)."""
+    order = request.POST.get("order", "")
+    if order not in ("os", "ns"):
+        return HttpResponse("order is os or ns\n", status=400, content_type="text/plain; charset=utf-8")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("almanac:about-dates")
+    response = redirect(back)
+    response.set_cookie("hodie_dates", order, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response

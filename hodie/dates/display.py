@@ -60,8 +60,10 @@ def _point(point: Point, language: str, with_year: bool = True) -> str:
     return text
 
 
-def _dual_point(point: Point, language: str) -> str:
-    """A Julian day point after the reform, written with its Gregorian twin."""
+def _dual_point(point: Point, language: str, old_style_first: bool = False) -> str:
+    """A Julian day point after the reform, written with its Gregorian twin: New Style first by
+    default (Wikipedia's and most English historians' way), Old Style first when asked, and always
+    in Russian, where "26 августа (7 сентября)" is the convention."""
     assert point.year is not None and point.month is not None and point.day is not None
     g_year, g_month, g_day = convert(point.year, point.month, point.day, "julian", "gregorian")
     ru = language == "ru"
@@ -77,7 +79,11 @@ def _dual_point(point: Point, language: str) -> str:
             text = f"{point.day} {os_month} ({g_day} {ns_month}) {point.year}"
     else:
         os_month, ns_month = EN_MONTHS[point.month - 1], EN_MONTHS[g_month - 1]
-        if g_year != point.year:
+        if old_style_first and g_year != point.year:
+            text = f"{point.day} {os_month} {point.year} [N.S. {g_day} {ns_month} {g_year}]"
+        elif old_style_first:
+            text = f"{point.day} {os_month} [N.S. {g_day} {ns_month}] {point.year}"
+        elif g_year != point.year:
             text = f"{g_day} {ns_month} {g_year} [O.S. {point.day} {os_month} {point.year}]"
         else:
             text = f"{g_day} {ns_month} [O.S. {point.day} {os_month}] {point.year}"
@@ -91,13 +97,13 @@ def _needs_dual(date: HistoricalDate, point: Point) -> bool:
     return jdn is not None and jdn >= GREGORIAN_REFORM_JDN
 
 
-def format_date(date: HistoricalDate, language: str = "en") -> str:
+def format_date(date: HistoricalDate, language: str = "en", old_style_first: bool = False) -> str:
     """The date for readers, dual-dated where it is Julian after the Gregorian reform."""
     if date.interval:
-        return _format_interval(date, language)
+        return _format_interval(date, language, old_style_first)
     assert date.start is not None
     if _needs_dual(date, date.start):
-        return _dual_point(date.start, language)
+        return _dual_point(date.start, language, old_style_first)
     text = _point(date.start, language)
     if (
         date.calendar == "julian"
@@ -109,7 +115,7 @@ def format_date(date: HistoricalDate, language: str = "en") -> str:
     return text
 
 
-def _format_interval(date: HistoricalDate, language: str) -> str:
+def _format_interval(date: HistoricalDate, language: str, old_style_first: bool = False) -> str:
     start, end = date.start, date.end
     if start is None or end is None:
         known = start or end
@@ -119,7 +125,7 @@ def _format_interval(date: HistoricalDate, language: str) -> str:
             return f"с {text}" if start else f"по {text}"
         return f"from {text}" if start else f"until {text}"
     if _needs_dual(date, start):
-        return f"{_dual_point(start, language)} – {_dual_point(end, language)}"
+        return f"{_dual_point(start, language, old_style_first)} – {_dual_point(end, language, old_style_first)}"
     if (
         start.precision == end.precision == "day"
         and start.year == end.year

@@ -61,7 +61,7 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "hodie.site.jinja.environment",
             "autoescape": True,
-            "context_processors": ["hodie.almanac.discovery.alternates"],
+            "context_processors": ["hodie.almanac.discovery.alternates", "hodie.almanac.discovery.preferences"],
         },
     },
     {

@@ -66,6 +66,7 @@ class Mention(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "received Webmention"
         constraints = [models.UniqueConstraint(fields=["source", "target"], name="mention_once_per_pair")]
 
     def __str__(self) -> str:
@@ -91,6 +92,7 @@ class Sent(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "sent Webmention"
         constraints = [models.UniqueConstraint(fields=["source", "target"], name="sent_once_per_pair")]
 
     def __str__(self) -> str:

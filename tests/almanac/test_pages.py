@@ -193,3 +193,16 @@ def test_share_links_are_plain_links(client, demo) -> None:
     html = client.get("/articles/1939-georgy-nikolayevich-kosenko-aka-kislov-nkvd-spy/").content.decode()
     assert 'href="https://bsky.app/intent/compose?text=1939%3A%20Georgy' in html
     assert "<script" not in html.split('class="share"')[1].split("</p>")[0]
+
+
+def test_reader_chooses_old_style_first_and_it_is_remembered(client, demo) -> None:
+    page = client.get("/russia/september-7/").content.decode()
+    assert "7 September [O.S. 26 August] 1812" in page
+    response = client.post("/about/dates/order/", {"order": "os", "next": "/russia/september-7/"})
+    assert response.status_code == 302 and response["Location"] == "/russia/september-7/"
+    assert "26 August [N.S. 7 September] 1812" in client.get("/russia/september-7/").content.decode()
+    assert client.post("/about/dates/order/", {"order": "sideways"}).status_code == 400
+    away = client.post("/about/dates/order/", {"order": "ns", "next": "https://evil.example/"})
+    assert away["Location"] == "/about/dates/"
+    assert "7 September [O.S. 26 August] 1812" in client.get("/russia/september-7/").content.decode()
+    assert "Old Style and New Style" in client.get("/about/dates/").content.decode()

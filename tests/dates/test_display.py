@@ -41,3 +41,14 @@ def test_display(shown: Shown) -> None:
 def test_day_headings() -> None:
     assert format_day(2, 20) == "February 20"
     assert format_day(2, 20, "ru") == "20 февраля"
+
+
+def test_old_style_first_when_the_reader_asks() -> None:
+    from hodie.dates import format_date, parse_date
+
+    borodino = parse_date("26 August 1812", region="ru")
+    assert format_date(borodino) == "7 September [O.S. 26 August] 1812"
+    assert format_date(borodino, old_style_first=True) == "26 August [N.S. 7 September] 1812"
+    new_year = parse_date("25 December 1799", region="ru")  # 5 January 1800 N.S.
+    assert format_date(new_year, old_style_first=True) == "25 December 1799 [N.S. 5 January 1800]"
+    assert format_date(borodino, "ru", old_style_first=True) == format_date(borodino, "ru")
