@@ -22,6 +22,18 @@ def serious(page) -> list[str]:
     ]
 
 
+def log_in(browser, site, users, next_path: str):
+    """A new page, logged in to the admin as a superuser, on ``next_path``."""
+    users.objects.create_superuser("editor", "editor@example.org", "a long test password")
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    page.goto(f"{site}/admin/login/?next={next_path}")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a long test password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{site}{next_path}")
+    return page
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_day_page_picker_to_29_february(browser, site, scheme) -> None:
     page = browser.new_page(viewport={"width": 1000, "height": 900}, color_scheme=scheme)
@@ -64,13 +76,7 @@ def test_article_page(browser, site) -> None:
 
 
 def test_editors_page_with_coverage_map(browser, site, django_user_model) -> None:
-    django_user_model.objects.create_superuser("editor", "editor@example.org", "a long test password")
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
-    page.goto(f"{site}/admin/login/?next=/editors/russia/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("a long test password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{site}/editors/russia/")
+    page = log_in(browser, site, django_user_model, "/editors/russia/")
     assert page.locator("svg.coverage rect").count() == 366
     assert serious(page) == []
     shoot(page, "editors-coverage")
@@ -124,13 +130,7 @@ def test_day_page_budget(browser, site) -> None:
 def test_admin_adds_a_julian_entry_and_finds_it_on_its_new_style_day(browser, site, django_user_model) -> None:
     """6 October 1812 typed in Russian history is Old Style: the form reads it back before saving,
     and the entry is filed on 18 October, dual-dated."""
-    django_user_model.objects.create_superuser("editor", "editor@example.org", "a long test password")
-    page = browser.new_page(viewport={"width": 1200, "height": 1000})
-    page.goto(f"{site}/admin/login/?next=/admin/almanac/entry/add/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("a long test password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/almanac/entry/add/")
+    page = log_in(browser, site, django_user_model, "/admin/almanac/entry/add/")
     page.locator("#id_title").fill("Battle of Tarutino")
     page.locator("#id_in_collections").select_option(label="Russian history")
     page.locator("#id_date_text").fill("6 October 1812")

@@ -69,38 +69,49 @@ def read_as_date(text: str) -> tuple[tuple[int, int] | None, int | None]:
     return None, None
 
 
-def _entries(q: str, filters: Q, limit: int) -> list[Hit]:
+# The text each table is searched by: the same expressions as migration 0004's indexes.
+DOCUMENTS = {
+    "almanac_entry": "coalesce(title,'') || ' ' || coalesce(summary,'') || ' ' || coalesce(body,'')",
+    "almanac_article": "coalesce(title,'') || ' ' || coalesce(excerpt,'') || ' ' || coalesce(body,'')",
+}
+FTS5_TABLES = {"almanac_entry": "hodie_entry_fts", "almanac_article": "hodie_article_fts"}
+
+
+def _ranked(table: str, q: str, limit: int) -> dict[int, tuple[float, str]]:
+    """{primary key: (rank, higher is better; snippet with the engine's markers)} for one table."""
     if connection.vendor == "sqlite":
         match = _fts5_query(q)
         if not match:
-            return []
+            return {}
+        fts = FTS5_TABLES[table]
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT rowid, bm25(hodie_entry_fts, 10.0, 3.0, 1.0), "
-                "snippet(hodie_entry_fts, -1, %s, %s, '…', 16) FROM hodie_entry_fts "
-                "WHERE hodie_entry_fts MATCH %s ORDER BY bm25(hodie_entry_fts, 10.0, 3.0, 1.0) LIMIT 500",
+                f"SELECT rowid, bm25({fts}, 10.0, 3.0, 1.0), snippet({fts}, -1, %s, %s, '…', 16) "  # noqa: S608
+                f"FROM {fts} WHERE {fts} MATCH %s ORDER BY 2 LIMIT {int(limit)}",
                 [START, STOP, match],
             )
-            rows = cursor.fetchall()
-        ranks = {pk: (-rank, snippet) for pk, rank, snippet in rows}
-    elif connection.vendor == "postgresql":
-        doc = "coalesce(title,'') || ' ' || coalesce(summary,'') || ' ' || coalesce(body,'')"
-        ranks = _postgres("almanac_entry", doc, q)
-    else:
-        ranks = {e.pk: (1.0, e.summary or e.title) for e in Entry.objects.filter(title__icontains=q)[:500]}
+            return {pk: (-rank, snippet) for pk, rank, snippet in cursor.fetchall()}
+    if connection.vendor == "postgresql":
+        return _postgres(table, DOCUMENTS[table], q, limit)
+    model = Entry if table == "almanac_entry" else Article
+    return {o.pk: (1.0, o.title) for o in model.objects.filter(title__icontains=q)[:limit]}
+
+
+def _entries(q: str, filters: Q, limit: int) -> list[Hit]:
+    ranks = _ranked("almanac_entry", q, 500)
     found = Entry.objects.filter(filters, pk__in=list(ranks)).prefetch_related("collections").distinct()
     hits = [Hit("entry", e, _marked(ranks[e.pk][1]), ranks[e.pk][0]) for e in found]
     return sorted(hits, key=lambda h: -h.rank)[:limit]
 
 
-def _postgres(table: str, doc: str, q: str) -> dict[int, tuple[float, str]]:
+def _postgres(table: str, doc: str, q: str, limit: int) -> dict[int, tuple[float, str]]:
     sql = (
         f"SELECT id, ts_rank(to_tsvector('english', {doc}), qe) + ts_rank(to_tsvector('russian', {doc}), qr), "  # noqa: S608
         f"ts_headline('simple', {doc}, qe || qr || qs, %s) "
         f"FROM {table}, websearch_to_tsquery('english', %s) qe, websearch_to_tsquery('russian', %s) qr, "
         f"websearch_to_tsquery('simple', %s) qs "
         f"WHERE to_tsvector('english', {doc}) @@ qe OR to_tsvector('russian', {doc}) @@ qr "
-        f"ORDER BY 2 DESC LIMIT 500"
+        f"ORDER BY 2 DESC LIMIT {int(limit)}"
     )
     options = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12"
     with connection.cursor() as cursor:
@@ -109,23 +120,7 @@ def _postgres(table: str, doc: str, q: str) -> dict[int, tuple[float, str]]:
 
 
 def _articles(q: str, limit: int) -> list[Hit]:
-    if connection.vendor == "sqlite":
-        match = _fts5_query(q)
-        if not match:
-            return []
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT rowid, bm25(hodie_article_fts, 10.0, 3.0, 1.0), "
-                "snippet(hodie_article_fts, -1, %s, %s, '…', 16) FROM hodie_article_fts "
-                "WHERE hodie_article_fts MATCH %s ORDER BY 2 LIMIT 200",
-                [START, STOP, match],
-            )
-            ranks = {pk: (-rank, snippet) for pk, rank, snippet in cursor.fetchall()}
-    elif connection.vendor == "postgresql":
-        doc = "coalesce(title,'') || ' ' || coalesce(excerpt,'') || ' ' || coalesce(body,'')"
-        ranks = _postgres("almanac_article", doc, q)
-    else:
-        ranks = {a.pk: (1.0, a.title) for a in Article.objects.filter(title__icontains=q)[:200]}
+    ranks = _ranked("almanac_article", q, 200)
     found = Article.objects.published().filter(pk__in=list(ranks)).select_related("partner")
     # The snippet may hold HTML of an imported article: shown as text, never as markup.
     hits = [Hit("article", a, _marked(re.sub(r"<[^>]*>", "", ranks[a.pk][1])), ranks[a.pk][0]) for a in found]
