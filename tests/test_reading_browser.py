@@ -145,3 +145,20 @@ def test_admin_adds_a_julian_entry_and_finds_it_on_its_new_style_day(browser, si
     line = page.locator("li.entry", has_text="Battle of Tarutino")
     assert "18 October [O.S. 6 October] 1812" in line.inner_text()
     assert serious(page) == []
+
+
+def test_russian_interface_in_chromium(browser, site) -> None:
+    page = browser.new_page(viewport={"width": 1000, "height": 900}, locale="ru-RU")
+    page.goto(f"{site}/russia/february-20/")  # the browser asks for Russian (Accept-Language)
+    assert page.get_by_role("button", name="Поиск").is_visible()
+    assert page.get_by_role("link", name="следующий день →").is_visible()
+    assert serious(page) == []
+    page.get_by_label("Язык").select_option("en")
+    page.get_by_role("button", name="Сменить").click()
+    page.wait_for_url(f"{site}/russia/february-20/")
+    assert page.get_by_role("link", name="next day →").is_visible()
+    page.get_by_label("Language").select_option("ru")
+    page.get_by_role("button", name="Change").click()
+    page.goto(f"{site}/about/dates/")
+    assert page.locator("h1").inner_text() == "Старый и новый стиль"
+    shoot(page, "about-dates-ru")

@@ -105,4 +105,14 @@ def person_jsonld(person: Person, url: str) -> Markup:
 
 def preferences(request: HttpRequest) -> dict[str, Any]:
     """The reader's choices kept in a cookie: ``os_first`` puts the Old Style date first."""
-    return {"os_first": request.COOKIES.get("hodie_dates") == "os"}
+    from django.utils.translation import get_language
+
+    from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE
+
+    language = (get_language() or "en")[:2]
+    months = [m.capitalize() for m in RU_MONTHS_NOMINATIVE] if language == "ru" else list(EN_MONTHS)
+    return {
+        "os_first": request.COOKIES.get("hodie_dates") == "os",
+        "interface_language": language,
+        "month_names": months,
+    }

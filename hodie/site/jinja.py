@@ -8,13 +8,12 @@ from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
 from hodie.almanac.markup import lead, plain_text, render, render_comment, render_markdown
-from hodie.dates.names import EN_MONTHS
 
 
 def environment(**options) -> Environment:
     env = Environment(extensions=["jinja2.ext.i18n"], **options)  # noqa: S701 - autoescape set in settings
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update({"static": static, "url": reverse, "month_names": EN_MONTHS})
+    env.globals.update({"static": static, "url": reverse})
     env.filters.update(
         {
             "markdown": render_markdown,

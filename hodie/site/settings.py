@@ -39,6 +39,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag from the response body, and 304 for a matching If-None-Match (API and pages alike).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -100,6 +101,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The interface speaks English or Russian: the reader's choice (a cookie, set in the footer), else
+# the browser's Accept-Language. A collection's own language decides its headings and dates.
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = config.get("HODIE_TIME_ZONE")
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,90 @@
+"""The interface in English and Russian: chosen by the reader (cookie) or the browser, every string
+of the templates translated, the compiled catalogue in step with its source."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PO = ROOT / "hodie" / "locale" / "ru" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+TEMPLATES = [*ROOT.glob("hodie/*/jinja2/**/*.html")]
+ARTICLE = "/articles/1939-georgy-nikolayevich-kosenko-aka-kislov-nkvd-spy/"
+
+
+def catalogue() -> dict[str, list[str]]:
+    """msgid → msgstr(s), read from the .po (our own small reader: one line per string)."""
+    entries: dict[str, list[str]] = {}
+    current, strings = None, []
+    for line in [*PO.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith("msgid "):
+            current, strings = json_string(line[6:]), []
+        elif line.startswith("msgstr"):
+            strings.append(json_string(line.split(" ", 1)[1]))
+        elif not line.strip() and current is not None:
+            entries[current] = strings
+            current = None
+    entries.pop("", None)
+    return entries
+
+
+def json_string(text: str) -> str:
+    import json
+
+    return json.loads(text)
+
+
+def test_every_template_string_is_translated() -> None:
+    known = catalogue()
+    used: set[str] = set()
+    for template in TEMPLATES:
+        text = template.read_text(encoding="utf-8")
+        used |= set(re.findall(r"""_\(\s*"((?:[^"\\]|\\.)*)"\s*[,)]""", text))
+        used |= set(re.findall(r"""_\(\s*'((?:[^'\\]|\\.)*)'\s*[,)]""", text))
+        used |= set(re.findall(r"""ngettext\(\s*'([^']*)'""", text))
+    assert len(used) > 80
+    missing = sorted(u.replace('\\"', '"') for u in used if u.replace('\\"', '"') not in known)
+    assert missing == []
+    assert all(all(s.strip() for s in strings) for strings in known.values())
+
+
+def test_the_compiled_catalogue_matches_its_source() -> None:
+    with MO.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for msgid, strings in catalogue().items():
+        if len(strings) == 1:
+            assert compiled.gettext(msgid) == strings[0], msgid
+
+
+@pytest.mark.django_db
+def test_russian_interface_from_the_browser_language(client, demo) -> None:
+    html = client.get("/russia/february-20/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "следующий день" in html and ">Поиск<" in html and "Февраль" in html
+    assert 'lang="en"' in html  # the collection's own language stays on its content
+    article = client.get(ARTICLE, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "3 комментария" in article and "Оставить комментарий" in article
+    assert "Читать статью целиком на ExecutedToday.com" in article
+
+
+@pytest.mark.django_db
+def test_the_reader_switches_language_and_it_sticks(client, demo) -> None:
+    response = client.post("/i18n/setlang/", {"language": "ru", "next": "/russia/february-20/"})
+    assert response.status_code == 302
+    html = client.get("/russia/february-20/").content.decode()
+    assert "следующий день" in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "next day" in client.get("/russia/february-20/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("n", "form"),
+    [(1, "комментарий"), (3, "комментария"), (5, "комментариев"), (21, "комментарий"), (12, "комментариев")],
+)
+def test_russian_plurals(n, form) -> None:
+    with MO.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    assert compiled.ngettext("%(num)d comment", "%(num)d comments", n) % {"num": n} == f"{n} {form}"
