@@ -7,7 +7,9 @@
 - 500 concurrent comment posts through the real form against `hodie serve`, on SQLite and
   PostgreSQL, beside GETs of the same page at the same concurrency.
 
-`python bench/run.py lookup`, `... import` or `... comments` runs one section and keeps the others
+- The weight of a day page and an article page as fetched from `hodie serve`.
+
+`python bench/run.py lookup`, `... import`, `... comments` or `... weight` runs one section and keeps the others
 of docs/benchmarks.md as they were.
 """
 
@@ -210,6 +212,33 @@ def comments_section() -> list[str]:
     return lines
 
 
+def weight_section() -> list[str]:
+    print("Page weight...", file=sys.stderr)
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.page_weight"], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    rows = json.loads(out.stdout.strip().splitlines()[-1])
+    lines = [
+        "## Page weight",
+        "",
+        "A page and everything it loads (stylesheets, scripts, images), fetched from `hodie serve` with",
+        "`Accept-Encoding: gzip` and, as the peer in the same run, without. Hodie does not gzip HTML itself",
+        "(pages carry a CSRF token: BREACH); static files are precompressed by whitenoise. *HTML gzipped*",
+        "is what a compressing proxy in front would send for the HTML.",
+        "",
+        "| page | requests | bytes (gzip) | bytes (identity) | HTML gzipped | third-party requests |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| `{r['page']}` | {1 + len(r['assets'])} | {r['gzip']:,} | {r['identity']:,} | {r['html_gzip']:,} | "
+            f"{len(r['third_party'])} |"
+        )
+    ok = all(r["gzip"] < 100_000 and not r["third_party"] for r in rows)
+    lines += ["", f"Budget: under 100 KB transferred, no third-party request: {'met' if ok else '**not met**'}."]
+    return lines
+
+
 def existing_sections() -> dict[str, list[str]]:
     path = ROOT / "docs" / "benchmarks.md"
     sections: dict[str, list[str]] = {}
@@ -226,9 +255,10 @@ def existing_sections() -> dict[str, list[str]]:
 
 
 def main() -> None:
-    wanted = sys.argv[1:] or ["lookup", "import", "comments"]
+    wanted = sys.argv[1:] or ["lookup", "import", "comments", "weight"]
     kept = existing_sections()
     comments = comments_section() if "comments" in wanted else kept.get("Comment posts under load", [])
+    weight = weight_section() if "weight" in wanted else kept.get("Page weight", [])
     lookup = lookup_section() if "lookup" in wanted else kept.get("Day lookup", [])
     imports = import_section() if "import" in wanted else kept.get("Import", [])
     lines = [
@@ -243,6 +273,8 @@ def main() -> None:
         *imports,
         "",
         *comments,
+        "",
+        *weight,
     ]
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
