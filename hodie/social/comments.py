@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hodie.almanac.models import Article, Collection, Comment, Entry
 
@@ -66,7 +67,7 @@ class Target:
     @classmethod
     def from_key(cls, key: str) -> Target:
         try:
-            kind, _, rest = key.partition(":")
+            kind, _sep, rest = key.partition(":")
             if kind == "article":
                 return cls(article=Article.objects.published().get(pk=int(rest)))
             if kind == "entry":
@@ -76,7 +77,7 @@ class Target:
                 return cls(collection=Collection.objects.get(pk=int(collection_pk)), day_key=int(day_key))
         except (ValueError, Article.DoesNotExist, Entry.DoesNotExist, Collection.DoesNotExist):
             pass
-        raise Refused("This comment form does not belong to a page that takes comments.")
+        raise Refused(_("This comment form does not belong to a page that takes comments."))
 
     def filter(self) -> Q:
         if self.article is not None:
@@ -107,14 +108,14 @@ def check_token(token: str, target_key: str, now: float | None = None) -> None:
     try:
         key, issued = signing.loads(token, salt=TOKEN_SALT)
     except (signing.BadSignature, ValueError, TypeError):
-        raise Refused("The form's security token is not valid; reload the page and post again.") from None
+        raise Refused(_("The form's security token is not valid; reload the page and post again.")) from None
     if key != target_key:
-        raise Refused("The form's security token belongs to another page.")
+        raise Refused(_("The form's security token belongs to another page."))
     age = (now if now is not None else time.time()) - issued
     if age < MIN_SECONDS:
-        raise Refused("That was posted faster than a person types; wait a moment and post again.")
+        raise Refused(_("That was posted faster than a person types; wait a moment and post again."))
     if age > MAX_SECONDS:
-        raise Refused("The form has expired; reload the page and post again.")
+        raise Refused(_("The form has expired; reload the page and post again."))
 
 
 class CommentForm(forms.Form):
@@ -192,17 +193,17 @@ def post_comment(request: HttpRequest, data: Any, now: float | None = None) -> t
     target = Target.from_key(cleaned["target"])
     check_token(cleaned["token"], target.key, now)
     if cleaned["phone"]:
-        raise Refused("The comment could not be posted.")
+        raise Refused(_("The comment could not be posted."))
     if not target.is_open:
-        raise Refused("Comments on this article are closed.", status=403)
+        raise Refused(_("Comments on this article are closed."), status=403)
     staff = bool(getattr(request, "user", None) and request.user.is_authenticated and request.user.is_staff)
     parent = None
     if cleaned.get("parent"):
         parent = Comment.objects.filter(target.filter(), pk=cleaned["parent"], status="approved").first()
         if parent is None:
-            raise Refused("The comment you replied to is not on this page.")
+            raise Refused(_("The comment you replied to is not on this page."))
         if parent.depth >= settings.HODIE_COMMENT_MAX_DEPTH:
-            raise Refused(f"Replies go {settings.HODIE_COMMENT_MAX_DEPTH} levels deep at most.")
+            raise Refused(_("Replies go %(depth)s levels deep at most.") % {"depth": settings.HODIE_COMMENT_MAX_DEPTH})
     ip_hash = client_hash(request)
     email = cleaned["email"] or ""
     moment = timezone.now()
@@ -210,7 +211,7 @@ def post_comment(request: HttpRequest, data: Any, now: float | None = None) -> t
         recent = Q(ip_hash=ip_hash) | (Q(author_email__iexact=email) if email else Q(pk__in=[]))
         since = moment - dt.timedelta(seconds=settings.HODIE_COMMENT_RATE_SECONDS)
         if Comment.objects.filter(recent, created__gte=since).exists():
-            raise Refused("You are posting too quickly; wait a few seconds and post again.", status=429)
+            raise Refused(_("You are posting too quickly; wait a few seconds and post again."), status=429)
     body = cleaned["body"]
     duplicate = Comment.objects.filter(
         target.filter(), body=body, ip_hash=ip_hash, created__gte=moment - dt.timedelta(days=1)

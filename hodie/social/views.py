@@ -7,6 +7,7 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -31,7 +32,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     except comments.Refused as err:
         return _refused(request, [str(err)], err.status)
     except OperationalError:  # the database stayed locked past its timeout: ask the reader to retry
-        return _refused(request, ["The site is busy; post again in a moment."], 503)
+        return _refused(request, [_("The site is busy; post again in a moment.")], 503)
     if comment is not None:
         return HttpResponseRedirect(f"{target.url()}#comment-{comment.pk}", status=303)
     return HttpResponseRedirect(f"{target.url()}?comment=received#comments", status=303)
