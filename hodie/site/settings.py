@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hodie.social.middleware.WebmentionLinkMiddleware",
+    "hodie.site.headers.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "hodie.site.urls"
