@@ -2,9 +2,12 @@
 through :func:`fetch`, never through ``feedparser.parse(url)`` or a bare ``requests.get``.
 
 The policy, from ``../shared/SECURITY.md`` §2.3: http and https only, no user name or password in
-the URL, ports 80, 443 and 8080; the host is resolved once and the connection made to that address
-(``requests-hardened``, which refuses private, loopback, link-local, CGNAT, multicast and the
-NAT64/6to4 embeddings of them); every redirect hop is checked again, five at most; 2 s to connect,
+the URL, ports 80, 443 and 8080; every address the host resolves to is checked first
+(:func:`check_url`, for a refusal that names the address), and at connection time
+``requests-hardened`` resolves the host again, refuses a private, loopback, link-local, CGNAT,
+multicast or NAT64/6to4-embedded address and connects to the very address it checked, so a DNS
+answer that changes between the two lookups gains nothing (two lookups per hop is the price);
+every redirect hop is checked again, five at most; 2 s to connect,
 10 s in all; the body is read in chunks and the fetch abandoned past its cap, counted after
 decompression so that a gzip bomb stops at the cap too; no proxies or ``.netrc`` from the
 environment. Loopback addresses are allowed only when the caller says so (tests, a partner site

@@ -8,9 +8,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import get_language
 from markupsafe import Markup
 
 from hodie.dates.calendars import from_jdn
+from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE
 
 from .models import Article, Collection, Entry, Person
 
@@ -103,16 +105,15 @@ def person_jsonld(person: Person, url: str) -> Markup:
     return _script(data)
 
 
+_MONTH_NAMES = {"ru": [m.capitalize() for m in RU_MONTHS_NOMINATIVE]}
+
+
 def preferences(request: HttpRequest) -> dict[str, Any]:
-    """The reader's choices kept in a cookie: ``os_first`` puts the Old Style date first."""
-    from django.utils.translation import get_language
-
-    from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE
-
+    """The reader's choices: ``os_first`` (a cookie) puts the Old Style date first; the interface
+    language (LocaleMiddleware) names the months of the day picker."""
     language = (get_language() or "en")[:2]
-    months = [m.capitalize() for m in RU_MONTHS_NOMINATIVE] if language == "ru" else list(EN_MONTHS)
     return {
         "os_first": request.COOKIES.get("hodie_dates") == "os",
         "interface_language": language,
-        "month_names": months,
+        "month_names": _MONTH_NAMES.get(language, EN_MONTHS),
     }

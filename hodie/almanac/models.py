@@ -464,11 +464,10 @@ class Comment(models.Model):
             return self.article.get_absolute_url()  # type: ignore[union-attr]
         if self.entry_id:
             return self.entry.get_absolute_url()  # type: ignore[union-attr]
-        from hodie.dates.names import EN_MONTHS
+        from .days import day_slug  # days imports the models
 
         assert self.collection is not None and self.day_key is not None
-        slug = f"{EN_MONTHS[self.day_key // 100 - 1].lower()}-{self.day_key % 100}"
-        return reverse("almanac:day", args=[self.collection.slug, slug])
+        return reverse("almanac:day", args=[self.collection.slug, day_slug(self.day_key // 100, self.day_key % 100)])
 
     def get_absolute_url(self) -> str:
         return f"{self.target_url()}#comment-{self.pk}"

@@ -19,11 +19,10 @@ from hodie.dates import REGIONS, format_day
 from hodie.dates.calendars import to_jdn
 from hodie.dates.names import EN_MONTHS
 
-from .days import day_slug
+from .days import ALL_DAYS, day_slug
 from .models import Article, Collection, Entry
 
 ROUND_YEARS = (25, 50, 75, 100, 125, 150, 175, 200, 250, 300, 400, 500, 600, 700, 750, 800, 900, 1000)
-MONTH_LENGTHS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # Words that say which calendar a typed date is in; without one, the region decided.
 _EXPLICIT = re.compile(r"\b(O\.?S|N\.?S|old style|new style|julian|gregorian|ст\.?\s*ст|н\.?\s*ст)\b|\[", re.I)
 
@@ -38,6 +37,10 @@ class Cell:
     def key(self) -> int:
         return self.month * 100 + self.day
 
+    @property
+    def slug(self) -> str:
+        return day_slug(self.month, self.day)
+
 
 def coverage(collection: Collection) -> list[Cell]:
     """The 366 days (29 February included) with the number of entries filed on each."""
@@ -47,11 +50,7 @@ def coverage(collection: Collection) -> list[Cell]:
         .annotate(n=Count("id"))
         .values_list("day_key", "n")
     )
-    return [
-        Cell(month, day, counts.get(month * 100 + day, 0))
-        for month, length in enumerate(MONTH_LENGTHS, start=1)
-        for day in range(1, length + 1)
-    ]
+    return [Cell(month, day, counts.get(month * 100 + day, 0)) for month, day in ALL_DAYS]
 
 
 def _shade(count: int, top: int) -> str:
@@ -79,7 +78,7 @@ def coverage_svg(collection: Collection, cells: list[Cell]) -> Markup:
         if cell.day == 1:
             parts.append(f'<text x="0" y="{y + 13}" font-size="10">{EN_MONTHS[cell.month - 1][:3]}</text>')
         label = f"{format_day(cell.month, cell.day)}: {cell.count} entr{'y' if cell.count == 1 else 'ies'}"
-        href = reverse("almanac:day", args=[collection.slug, day_slug(cell.month, cell.day)])
+        href = reverse("almanac:day", args=[collection.slug, cell.slug])
         parts.append(
             f'<a href="{href}" aria-label="{label}"><rect x="{x}" y="{y}" width="{size}" height="{size}" rx="2" '
             f'fill="{_shade(cell.count, top)}" data-count="{cell.count}"><title>{label}</title></rect></a>'
@@ -127,6 +126,7 @@ def upcoming_anniversaries(collection: Collection, today: dt.date, days: int = 3
 @dataclass
 class Flag:
     entry: Entry
+    kind: str  # placeholder, calendar or source: what the editors' page counts
     reason: str
 
 
@@ -145,7 +145,8 @@ def quality_flags(collection: Collection, limit: int = 200) -> list[Flag]:
     for entry in entries.iterator(chunk_size=2000):
         if entry.n_sources == 0 and entry.precision == "day" and entry.edtf[8:10] in ("01", "15"):
             ordinal = "1st" if entry.edtf[8:10] == "01" else "15th"
-            flags.append(Flag(entry, f"on the {ordinal} with no source: a day put there for want of one?"))
+            reason = f"on the {ordinal} with no source: a day put there for want of one?"
+            flags.append(Flag(entry, "placeholder", reason))
         elif (
             switch is not None
             and entry.precision == "day"
@@ -154,9 +155,10 @@ def quality_flags(collection: Collection, limit: int = 200) -> list[Flag]:
             and not _EXPLICIT.search(entry.date_text)
         ):
             name = region.name if region else collection.region
-            flags.append(Flag(entry, f"before {name}'s switch, calendar taken from the region ({entry.calendar})"))
+            reason = f"before {name}'s switch, calendar taken from the region ({entry.calendar})"
+            flags.append(Flag(entry, "calendar", reason))
         elif entry.n_sources == 0:
-            flags.append(Flag(entry, "no source"))
+            flags.append(Flag(entry, "source", "no source"))
         if len(flags) >= limit:
             break
     return flags

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections import Counter
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,7 +44,7 @@ def _day_context(request: HttpRequest, page: days.DayPage) -> dict:
         "article_comments": comments.counts_for_articles(page.articles),
         "page": page,
         "others": others,
-        "canonical": f"{site_url(request)}/{page.collection.slug}/{page.slug}/",
+        "canonical": f"{site_url(request)}{page.url}",
         "description": "; ".join(f"{e.display_year}: {e.title}" for e in page.entries[:6]),
     }
 
@@ -75,20 +76,11 @@ def day(request: HttpRequest, collection: str, day_slug: str) -> HttpResponse:
 @require_safe
 def collection_view(request: HttpRequest, collection: str) -> HttpResponse:
     found = get_object_or_404(Collection, slug=collection)
-    counts = dict(
-        found.membership_set.exclude(day_key=None)
-        .values_list("day_key")
-        .annotate(n=Count("id"))
-        .values_list("day_key", "n")
-    )
-    months = []
-    for month in range(1, 13):
-        cells = [
-            {"day": d, "slug": days.day_slug(m, d), "count": counts.get(m * 100 + d, 0)}
-            for m, d in days.ALL_DAYS
-            if m == month
-        ]
-        months.append({"name": month_name(month, found.language), "days": cells})
+    cells = steering.coverage(found)
+    months = [
+        {"name": month_name(month, found.language), "days": [c for c in cells if c.month == month]}
+        for month in range(1, 13)
+    ]
     return render(
         request,
         "almanac/collection.html",
@@ -96,7 +88,7 @@ def collection_view(request: HttpRequest, collection: str) -> HttpResponse:
             "collection": found,
             "months": months,
             "total": found.entries.count(),
-            "empty": sum(1 for m in months for c in m["days"] if not c["count"]),
+            "empty": sum(1 for c in cells if not c.count),
         },
     )
 
@@ -253,18 +245,14 @@ def editors(request: HttpRequest, collection: str) -> HttpResponse:
     scheduled, until = steering.scheduled_ahead(found)
     rows = steering.timeline(found)
     flags = steering.quality_flags(found)
-    flag_counts = {
-        "source": sum(1 for f in flags if f.reason == "no source"),
-        "calendar": sum(1 for f in flags if "switch" in f.reason),
-        "placeholder": sum(1 for f in flags if "for want" in f.reason),
-    }
+    flag_counts = Counter(f.kind for f in flags)
     context = {
         "collection": found, "coverage_svg": steering.coverage_svg(found, cells),
         "empty": [c for c in cells if c.count == 0], "filled": sum(1 for c in cells if c.count),
         "scheduled": scheduled, "until": until, "ahead_days": ahead_days,
         "upcoming": steering.upcoming_anniversaries(found, days.today(), ahead_days),
         "flags": flags, "flag_counts": flag_counts, "timeline_svg": steering.timeline_svg(found, rows),
-        "day_slug": days.day_slug, "format_day": format_day, "century_label": steering.century_label, "rows": rows,
+        "format_day": format_day, "century_label": steering.century_label, "rows": rows,
     }  # fmt: skip
     response = render(request, "almanac/editors.html", context)
     response["Cache-Control"] = "private, no-store"
@@ -274,11 +262,8 @@ def editors(request: HttpRequest, collection: str) -> HttpResponse:
 @require_safe
 def go_to_day(request: HttpRequest) -> HttpResponse:
     """The calendar picker: ``?collection=&month=&day=`` to that day page (29 February included)."""
-    found = (
-        get_object_or_404(Collection, slug=request.GET.get("collection") or "")
-        if request.GET.get("collection")
-        else days.default_collection()
-    )
+    slug = request.GET.get("collection")
+    found = get_object_or_404(Collection, slug=slug) if slug else days.default_collection()
     if found is None:
         raise Http404("No collection yet")
     try:

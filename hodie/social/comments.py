@@ -149,24 +149,24 @@ def client_hash(request: HttpRequest) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", text.casefold()))
+def _says_any(text: str, listed: list[str]) -> bool:
+    """Whether ``text`` holds one of the listed words (a whole word) or phrases (anywhere)."""
+    text = text.casefold()
+    words = set(re.findall(r"\w+", text))
+    return any(w.casefold() in words or (" " in w and w.casefold() in text) for w in listed)
 
 
 def decide(target: Target, name: str, email: str, website: str, body: str, staff: bool) -> str:
     """approved, pending or spam."""
     if staff:
         return "approved"
-    text = " ".join((name, email, website, body)).casefold()
-    words = _words(text)
-    for word in settings.HODIE_COMMENT_DISALLOWED_WORDS:
-        if word.casefold() in words or (" " in word and word.casefold() in text):
-            return "spam"
+    text = " ".join((name, email, website, body))
+    if _says_any(text, settings.HODIE_COMMENT_DISALLOWED_WORDS):
+        return "spam"
     if len(_LINK.findall(body)) >= settings.HODIE_COMMENT_MAX_LINKS:
         return "pending"
-    for word in settings.HODIE_COMMENT_MODERATION_WORDS:
-        if word.casefold() in words or (" " in word and word.casefold() in text):
-            return "pending"
+    if _says_any(text, settings.HODIE_COMMENT_MODERATION_WORDS):
+        return "pending"
     policy = settings.HODIE_COMMENT_MODERATION
     if policy == "always":
         return "pending"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,15 +13,12 @@ from hodie.almanac.models import Article, Collection, Entry, Partner, unique_slu
 from hodie.almanac.writer import import_records
 from hodie.importers import feed
 from hodie.importers.records import ArticleRecord, ImportProblem
-from hodie.net import FetchRefused, Policy, fetch
+from hodie.net import FetchRefused, fetch
 
+from . import fetch_policy
 from .models import FeedState, Suggestion
 
 FEED_MAX_BYTES = 5 * 1024 * 1024
-
-
-def policy(max_bytes: int = FEED_MAX_BYTES) -> Policy:
-    return Policy(allow_loopback=settings.HODIE_FETCH_ALLOW_LOOPBACK, max_bytes=max_bytes)
 
 
 @dataclass
@@ -45,7 +41,7 @@ def poll(partner: Partner, collection: Collection | None = None) -> PollResult:
     if state.last_modified:
         headers["If-Modified-Since"] = state.last_modified
     try:
-        response = fetch(partner.feed_url, policy(), headers=headers)
+        response = fetch(partner.feed_url, fetch_policy(FEED_MAX_BYTES), headers=headers)
     except FetchRefused as err:
         return _done(state, PollResult(partner.name, f"refused: {err}"))
     if response.status == 304:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import escape as escape_html
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -23,9 +24,11 @@ from django.utils import timezone
 from requests.utils import parse_header_links
 
 from hodie.almanac.models import Article, Collection, Comment, Entry, Partner
+from hodie.dates import HodieError
 from hodie.importers.html import clean_html, html_to_text
 from hodie.net import FetchRefused, Policy, fetch
 
+from . import fetch_policy
 from .comments import Target
 
 SOURCE_MAX_BYTES = 1024 * 1024
@@ -41,7 +44,7 @@ class Invalid(Exception):
 
 
 def policy() -> Policy:
-    return Policy(allow_loopback=settings.HODIE_FETCH_ALLOW_LOOPBACK, max_bytes=SOURCE_MAX_BYTES)
+    return fetch_policy(SOURCE_MAX_BYTES)
 
 
 def normalise(url: str) -> str:
@@ -77,7 +80,7 @@ def target_of(url: str) -> Target:
             return Target(collection=Collection.objects.get(slug=kwargs["collection"]), day_key=month * 100 + day)
     except (Article.DoesNotExist, Entry.DoesNotExist, Collection.DoesNotExist, ValueError, LookupError):
         pass
-    except Exception as err:  # an invalid day slug raises the date core's error
+    except HodieError as err:  # an impossible day slug (february-30)
         raise Invalid(f"target {url!r} does not accept Webmentions ({err})") from None
     raise Invalid(f"target {url!r} does not accept Webmentions")
 
@@ -233,11 +236,12 @@ def verify(mention: Any) -> str:
             comment.status = "approved" if partner else "pending"
         comment.author_name = data["author_name"] or (partner.name if partner else "")
         comment.author_url = data["author_url"][:500] or (partner.site_url if partner else "")
-        comment.body = (
-            data["body"]
-            or f'<p>Mentioned this on <a href="{mention.source}">{urlsplit(mention.source).hostname}</a>.</p>'
+        # data["body"] is cleaned already; the fallback is built here, from escaped parts, and cleaned too.
+        comment.body = data["body"] or clean_html(
+            f'<p>Mentioned this on <a href="{escape_html(mention.source)}">'
+            f"{escape_html(urlsplit(mention.source).hostname or '')}</a>.</p>",
+            comment=True,
         )
-        comment.body = clean_html(comment.body, comment=True)
         comment.markup = "html"
         comment.comment_type = data["kind"]
         comment.badge = "partner" if partner else ""
