@@ -192,7 +192,8 @@ def import_(fmt: str, files: tuple[Path, ...], slug: str | None, partner: str, d
     ) as bar:
         task = bar.add_task("Importing", total=None)
         try:
-            summary = import_records(records(), collection, dry_run=dry_run, progress=lambda: bar.advance(task))
+            advance = (lambda: bar.advance(task)) if show else None
+            summary = import_records(records(), collection, dry_run=dry_run, progress=advance)
         except ImportFailed as failure:
             if as_json:
                 click.echo(json.dumps(failure.summary.as_dict(), ensure_ascii=False))

@@ -10,13 +10,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from hodie.dates import (
-    GREGORIAN_REFORM_JDN,
     POLICIES,
     REGIONS,
     HistoricalDate,
     HodieError,
-    anniversaries,
-    day_key,
+    filing,
     format_date,
     format_day,
     format_year,
@@ -185,9 +183,9 @@ class Entry(models.Model):
     earliest_jdn = models.BigIntegerField(null=True, editable=False, db_index=True)
     latest_jdn = models.BigIntegerField(null=True, editable=False)
     year = models.IntegerField(null=True, editable=False, help_text="Astronomical year of the start (-43 = 44 BC).")
-    standard_key = models.PositiveSmallIntegerField(null=True, editable=False, db_index=True)
-    julian_key = models.PositiveSmallIntegerField(null=True, editable=False, db_index=True)
-    observance_key = models.PositiveSmallIntegerField(null=True, editable=False, db_index=True)
+    standard_key = models.PositiveSmallIntegerField(null=True, editable=False)
+    julian_key = models.PositiveSmallIntegerField(null=True, editable=False)
+    observance_key = models.PositiveSmallIntegerField(null=True, editable=False)
     observance_month = models.PositiveSmallIntegerField(null=True, blank=True)
     observance_day = models.PositiveSmallIntegerField(null=True, blank=True)
     policy = models.CharField(
@@ -232,20 +230,13 @@ class Entry(models.Model):
 
     def apply_date(self, date: HistoricalDate) -> None:
         """Derive precision, JDN bounds, year and anniversary keys from the stored date."""
-        self.precision = date.start.precision if date.start else (date.end.precision if date.end else "")
-        self.earliest_jdn, self.latest_jdn = date.earliest, date.latest
-        # For a Julian date after the reform, filed on its Gregorian twin, the year is the
-        # Gregorian one (17 January 1706 [O.S. 6 January 1705] belongs to 1706).
-        self.year = date.year
-        if date.calendar == "julian" and date.is_day and (date.earliest or 0) >= GREGORIAN_REFORM_JDN:
-            self.year = date.in_calendar("gregorian").year
         observance = (
             (self.observance_month, self.observance_day) if self.observance_month and self.observance_day else None
         )
-        keys = anniversaries(date, observance)
-        self.standard_key = day_key(keys.standard)
-        self.julian_key = day_key(keys.julian)
-        self.observance_key = day_key(keys.observance or keys.standard)
+        (
+            self.precision, self.earliest_jdn, self.latest_jdn, self.year,
+            self.standard_key, self.julian_key, self.observance_key,
+        ) = filing(date, observance)  # fmt: skip
 
     def key_for(self, policy: str) -> int | None:
         effective = self.policy or policy
@@ -302,10 +293,12 @@ class Entry(models.Model):
 class Membership(models.Model):
     """An entry in a collection, with the day page it is filed on under that collection's policy.
 
-    ``(collection, day_key)`` is indexed, so a day page is one index range scan.
+    ``(collection, day_key)`` is indexed, so a day page is one index range scan. The entry's own
+    keys are not indexed: every day query goes through this table, and an import pays for each
+    index on every row. Nor is ``collection`` alone: both composite indexes lead with it.
     """
 
-    collection = models.ForeignKey(Collection, on_delete=models.CASCADE)
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, db_index=False)
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE)
     day_key = models.PositiveSmallIntegerField(null=True, editable=False)
 

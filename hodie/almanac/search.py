@@ -77,6 +77,19 @@ DOCUMENTS = {
 FTS5_TABLES = {"almanac_entry": "hodie_entry_fts", "almanac_article": "hodie_article_fts"}
 
 
+def index_entries(cursor: Any, ids: list[int]) -> None:
+    """Write the SQLite full-text rows of entries inserted while ``hodie_search_deferred`` held a
+    row (the import writer's batches; see migration 0005). PostgreSQL's indexes need no help."""
+    fts = FTS5_TABLES["almanac_entry"]
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        cursor.execute(
+            f"INSERT INTO {fts}(rowid, title, summary, body) SELECT id, title, summary, body "  # noqa: S608
+            f"FROM almanac_entry WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+            chunk,
+        )
+
+
 def _ranked(table: str, q: str, limit: int) -> dict[int, tuple[float, str]]:
     """{primary key: (rank, higher is better; snippet with the engine's markers)} for one table."""
     if connection.vendor == "sqlite":

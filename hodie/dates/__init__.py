@@ -3,7 +3,7 @@
 Pure Python: this package never imports Django, so importers and tools can use it alone.
 """
 
-from .anniversary import POLICIES, Anniversaries, Policy, anniversaries, check_month_day, day_key
+from .anniversary import POLICIES, Anniversaries, Filing, Policy, anniversaries, check_month_day, day_key, filing
 from .calendars import CALENDARS, GREGORIAN_REFORM_JDN, Calendar, convert, from_jdn, is_leap, to_jdn
 from .display import format_date, format_day, format_year
 from .edtf import format_edtf, parse_edtf
@@ -13,10 +13,36 @@ from .parse import parse_date
 from .regions import REGIONS, Region, get_region
 
 __all__ = [
-    "CALENDARS", "GREGORIAN_REFORM_JDN", "POLICIES", "PRECISIONS", "REGIONS",
-    "Anniversaries", "Calendar", "HistoricalDate", "HodieError", "InconsistentDate", "InvalidDate",
-    "Point", "Policy", "Precision", "Region", "UnparseableDate",
-    "anniversaries", "check_month_day", "convert", "day_key", "format_date", "format_day",
-    "format_edtf", "format_year", "from_jdn", "get_region", "is_leap", "parse_date", "parse_edtf",
+    "CALENDARS",
+    "GREGORIAN_REFORM_JDN",
+    "POLICIES",
+    "PRECISIONS",
+    "REGIONS",
+    "Anniversaries",
+    "Calendar",
+    "Filing",
+    "HistoricalDate",
+    "HodieError",
+    "InconsistentDate",
+    "InvalidDate",
+    "Point",
+    "Policy",
+    "Precision",
+    "Region",
+    "UnparseableDate",
+    "anniversaries",
+    "check_month_day",
+    "convert",
+    "day_key",
+    "filing",
+    "format_date",
+    "format_day",
+    "format_edtf",
+    "format_year",
+    "from_jdn",
+    "get_region",
+    "is_leap",
+    "parse_date",
+    "parse_edtf",
     "to_jdn",
 ]  # fmt: skip

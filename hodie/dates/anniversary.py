@@ -18,9 +18,9 @@ filed under its Gregorian equivalent in ``reference_year``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from .calendars import GREGORIAN_REFORM_JDN, convert, is_leap, to_jdn
+from .calendars import GREGORIAN_REFORM_JDN, convert, from_jdn, is_leap, to_jdn
 from .errors import InvalidDate
 from .model import HistoricalDate
 
@@ -89,3 +89,50 @@ def anniversaries(
 def day_key(month_day: MonthDay | None) -> int | None:
     """An integer index key, month * 100 + day (220 for 20 February)."""
     return None if month_day is None else month_day[0] * 100 + month_day[1]
+
+
+class Filing(NamedTuple):
+    """What is stored beside a date so that queries are integer comparisons: its precision, its
+    Julian Day Number bounds, its year and its day key under each policy (``day_key`` values)."""
+
+    precision: str
+    earliest: int | None
+    latest: int | None
+    year: int | None
+    standard_key: int | None
+    julian_key: int | None
+    observance_key: int | None
+
+
+def filing(date: HistoricalDate, observance: MonthDay | None = None) -> Filing:
+    """The stored columns of ``date``. The year of a Julian day after the reform is the Gregorian
+    one (17 January 1706 [O.S. 6 January 1705] belongs to 1706).
+
+    A day with a known year, nearly every entry, is worked out from its one Julian Day Number;
+    ``tests/dates/test_anniversary.py`` checks that the answer is :func:`anniversaries`' on
+    every kind of date."""
+    point = date.first
+    precision = point.precision if point else (date.end.precision if date.end else "")
+    earliest, latest = date.earliest, date.latest
+    year = date.year
+    if point is None or point.precision != "day" or point.year is None or earliest is None:
+        if date.calendar == "julian" and date.is_day and (earliest or 0) >= GREGORIAN_REFORM_JDN:
+            year = date.in_calendar("gregorian").year
+        keys = anniversaries(date, observance)
+        return Filing(precision, earliest, latest, year, day_key(keys.standard), day_key(keys.julian),
+                      day_key(keys.observance or keys.standard))  # fmt: skip
+    if observance is not None:
+        check_month_day(*observance)
+    label = point.month * 100 + point.day  # type: ignore[operator]
+    if date.calendar == "gregorian":
+        _, month, day = from_jdn(earliest, "julian")
+        standard, julian = label, month * 100 + day
+    else:
+        gregorian_year, month, day = from_jdn(earliest, "gregorian")
+        julian = label
+        if earliest >= GREGORIAN_REFORM_JDN:
+            year, standard = gregorian_year, month * 100 + day
+        else:
+            standard = label
+    chosen = observance[0] * 100 + observance[1] if observance else standard
+    return Filing(precision, earliest, latest, year, standard, julian, chosen)

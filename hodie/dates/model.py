@@ -10,6 +10,7 @@ integer comparisons (the idea of python-edtf's stored bounds).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from .calendars import CALENDARS, Calendar, convert, month_length, to_jdn, validate
@@ -124,17 +125,18 @@ class HistoricalDate:
         for point in (self.start, self.end):
             if point is not None:
                 point.validate_in(self.calendar)
-        earliest, _ = self.start.bounds(self.calendar) if self.start else (None, None)
-        _, latest = self.end.bounds(self.calendar) if self.end else (None, None)
-        if earliest is not None and latest is not None and earliest > latest:
-            raise InvalidDate("An interval cannot end before it starts")
+        if self.interval and self.start and self.end:
+            earliest, latest = self.start.bounds(self.calendar)[0], self.end.bounds(self.calendar)[1]
+            if earliest is not None and latest is not None and earliest > latest:
+                raise InvalidDate("An interval cannot end before it starts")
 
     # ----------------------------------------------------------------- derived values
-    @property
+    # Computed once per date (the value is frozen): an import asks for each several times.
+    @cached_property
     def earliest(self) -> int | None:
         return self.start.bounds(self.calendar)[0] if self.start else None
 
-    @property
+    @cached_property
     def latest(self) -> int | None:
         point = self.end if self.interval else self.start
         return point.bounds(self.calendar)[1] if point else None

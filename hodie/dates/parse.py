@@ -51,6 +51,10 @@ _NIGHT_RU = re.compile(
 _BRACKET = re.compile(r"[\[(](?P<inner>[^\])]*\d[^\])]*)[\])]")
 _EDTF_LIKE = re.compile(r"^(?:\.\.|[-Y\dX])[-\dX~?%/.:TZ+]*$")
 _MONTH = r"(?P<{}>[^\W\d_]+\.?)"
+# The two forms nearly every file uses, "1939-02-20" and "20 February 1939", are read directly
+# (see _common); everything else, and any doubt, goes through the full reading.
+_ISO_DAY = re.compile(r"\s*([0-9]{4})-([0-9]{2})-([0-9]{2})\s*", re.ASCII)
+_WRITTEN_DAY = re.compile(r"\s*([0-9]{1,2}) +([^\W\d_]+) +([0-9]{3,4})\s*")
 
 
 @dataclass
@@ -224,6 +228,35 @@ def _ymd(ymd: tuple[int, int, int]) -> str:
     return f"{ymd[2]} {EN_MONTHS[ymd[1] - 1]} {ymd[0]}"
 
 
+def _common(text: str, region: str, calendar: Calendar | None) -> HistoricalDate | None:
+    """A plain ISO day or "D Month YYYY", read without the normalising and the twenty-odd patterns
+    of the full reading (a million-line import spent most of its date time there); ``None`` for
+    anything else and for any doubt, which the full reading then answers with its own message.
+
+    The answer is the one the full reading gives (tests/dates/test_parse.py compares the two over
+    every region): an ISO date is read like EDTF, a written one like ``_simple``. The full reading
+    checks an ISO 29 February in the Gregorian calendar too, so that day is always left to it."""
+    parts = None
+    iso = _ISO_DAY.fullmatch(text)
+    if iso:
+        month, day = int(iso[2]), int(iso[3])
+        if 1 <= month <= 12 and (month, day) != (2, 29):
+            parts = _Parts(int(iso[1]), month, day)
+    else:
+        written = _WRITTEN_DAY.fullmatch(text)
+        if written and unicodedata.is_normalized("NFKC", text):
+            month = MONTH_WORDS.get(written[2].lower(), 0)
+            year = int(written[3])
+            if month and year:
+                parts = _Parts(year, month, int(written[1]))
+    if parts is None:
+        return None
+    try:
+        return HistoricalDate(calendar or _resolve_calendar(parts, region), parts.point())
+    except InvalidDate:
+        return None
+
+
 def parse_date(text: str, region: str = "world", calendar: Calendar | None = None) -> HistoricalDate:
     """Read ``text`` as a historical date.
 
@@ -233,6 +266,9 @@ def parse_date(text: str, region: str = "world", calendar: Calendar | None = Non
     """
     if not isinstance(text, str):
         raise UnparseableDate(f"Could not read {text!r} as a date: expected text")
+    common = _common(text, region, calendar)
+    if common is not None:
+        return common
     source = text
     text = _normalise(text)
     if not text:

@@ -67,6 +67,8 @@ def _strings(value: Any, name: str, where: str) -> tuple[str, ...]:
 
 def _text(obj: dict[str, Any], name: str, where: str) -> str:
     value = obj.get(name, "")
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if not isinstance(value, str | int):
@@ -77,13 +79,13 @@ def _text(obj: dict[str, Any], name: str, where: str) -> str:
 def record_from_object(obj: Any, where: str) -> EntryRecord:
     if not isinstance(obj, dict):
         raise ImportProblem(where, "expected a JSON object")
-    unknown = set(obj) - KNOWN_KEYS
-    if unknown:
+    if not KNOWN_KEYS.issuperset(obj):
+        unknown = set(obj) - KNOWN_KEYS
         raise ImportProblem(
             where, f"unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(KNOWN_KEYS))}"
         )
     sources = []
-    for raw in obj.get("sources") or []:
+    for raw in obj.get("sources") or ():
         if isinstance(raw, str):
             raw = {"url": raw}
         if not isinstance(raw, dict) or not set(raw) <= {"url", "title", "publisher"}:

@@ -3,7 +3,7 @@
 from typing import NamedTuple
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hodie.dates import (
@@ -181,3 +181,55 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
         parse_date(text, region="ru")
     except HodieError as err:
         assert str(err)
+
+
+def _full_reading(text: str, region: str, calendar: str | None) -> object:
+    """What the full reading answers (the common forms' shortcut switched off): a date or an error."""
+    from hodie.dates import parse as module
+
+    shortcut, module._common = module._common, lambda *args: None  # type: ignore[assignment]
+    try:
+        return module.parse_date(text, region=region, calendar=calendar)  # type: ignore[arg-type]
+    except (InvalidDate, UnparseableDate) as err:
+        return (type(err), str(err))
+    finally:
+        module._common = shortcut  # type: ignore[assignment]
+
+
+def _reading(text: str, region: str, calendar: str | None) -> object:
+    try:
+        return parse_date(text, region=region, calendar=calendar)  # type: ignore[arg-type]
+    except (InvalidDate, UnparseableDate) as err:
+        return (type(err), str(err))
+
+
+MONTH_NAMES = ["January", "february", "MARCH", "Apr", "мая", "июня", "Sept", "октября", "Smarch", "BC", "Julian"]
+
+
+@settings(max_examples=500)
+@given(
+    st.integers(0, 9999),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.sampled_from(sorted(__import__("hodie.dates.regions", fromlist=["REGIONS"]).REGIONS)),
+    st.sampled_from([None, "julian", "gregorian"]),
+    st.sampled_from(MONTH_NAMES),
+)
+def test_the_common_forms_are_read_as_the_full_reading_reads_them(
+    year: int, month: int, day: int, region: str, calendar: str | None, word: str
+) -> None:
+    """The shortcut for "1939-02-20" and "20 February 1939" answers exactly what the full reading
+    does, for every region and calendar, impossible days (30 February, month 13, 1500-02-29 in a
+    Gregorian region, the days Russia skipped in 1918) and unknown month words included."""
+    for text in (f"{year:04d}-{month:02d}-{day:02d}", f"{day} {word} {year:03d}", f" {day}  {word} {year} "):
+        assert _reading(text, region, calendar) == _full_reading(text, region, calendar), text
+
+
+def test_the_shortcut_is_taken_for_the_common_forms() -> None:
+    """Guard for the test above: it compares two different paths only if the shortcut answers."""
+    from hodie.dates.parse import _common
+
+    assert _common("1939-02-20", "ru", None) == HistoricalDate("gregorian", Point(1939, 2, 20))
+    assert _common("26 августа 1812", "ru", None) == HistoricalDate("julian", Point(1812, 8, 26))
+    assert _common("20 Feb. 1939", "ru", None) is None  # a dot: the full reading's
+    assert _common("1900-02-29", "ru", None) is None  # an ISO 29 February: the full reading's
