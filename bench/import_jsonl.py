@@ -67,12 +67,15 @@ def floor(template: Path, stored: Path, target: Path) -> float:
              "FROM almanac_entry WHERE id BETWEEN ? AND ?")  # fmt: skip
     rows = source.execute(f"SELECT {', '.join(columns)} FROM almanac_entry ORDER BY id")
     key = columns.index("standard_key")
+    (trigger,) = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'hodie_entry_ai'"
+    ).fetchone()
     start = time.perf_counter()
     db.execute("BEGIN IMMEDIATE")
     while batch := rows.fetchmany(2000):
-        db.execute("INSERT INTO hodie_search_deferred (since) VALUES (1)")
+        db.execute("DROP TRIGGER hodie_entry_ai")  # as entries_indexed_afterwards does
         db.executemany(insert, batch)
-        db.execute("DELETE FROM hodie_search_deferred")
+        db.execute(trigger)
         db.execute(index, (batch[0][0], batch[-1][0]))
         db.executemany(
             "INSERT INTO almanac_membership (collection_id, entry_id, day_key) VALUES (?, ?, ?)",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from markupsafe import Markup
 
@@ -75,19 +77,34 @@ DOCUMENTS = {
     "almanac_article": "coalesce(title,'') || ' ' || coalesce(excerpt,'') || ' ' || coalesce(body,'')",
 }
 FTS5_TABLES = {"almanac_entry": "hodie_entry_fts", "almanac_article": "hodie_article_fts"}
+ENTRY_INSERT_TRIGGER = "hodie_entry_ai"  # migration 0004
 
 
-def index_entries(cursor: Any, ids: list[int]) -> None:
-    """Write the SQLite full-text rows of entries inserted while ``hodie_search_deferred`` held a
-    row (the import writer's batches; see migration 0005). PostgreSQL's indexes need no help."""
+@contextmanager
+def entries_indexed_afterwards(cursor: Any) -> Iterator[list[int]]:
+    """Insert entries inside the block with the SQLite index trigger set aside, then index the ids
+    the block puts in the yielded list with one statement: FTS5 takes a batch of 2,000 rows this way
+    several times faster than through 2,000 trigger calls (docs/benchmarks.md). The trigger is
+    dropped and created again inside a savepoint, so no other connection ever sees it missing and a
+    failure restores it. Elsewhere (PostgreSQL's indexes are on expressions) the block just runs."""
+    ids: list[int] = []
+    if connection.vendor != "sqlite":
+        yield ids
+        return
     fts = FTS5_TABLES["almanac_entry"]
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        cursor.execute(
-            f"INSERT INTO {fts}(rowid, title, summary, body) SELECT id, title, summary, body "  # noqa: S608
-            f"FROM almanac_entry WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-            chunk,
-        )
+    with transaction.atomic():
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [ENTRY_INSERT_TRIGGER])
+        (trigger,) = cursor.fetchone()
+        cursor.execute(f"DROP TRIGGER {ENTRY_INSERT_TRIGGER}")
+        yield ids
+        cursor.execute(trigger)
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            cursor.execute(
+                f"INSERT INTO {fts}(rowid, title, summary, body) SELECT id, title, summary, body "  # noqa: S608
+                f"FROM almanac_entry WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
 
 
 def _ranked(table: str, q: str, limit: int) -> dict[int, tuple[float, str]]:

@@ -54,7 +54,7 @@ from .models import (
     Tag,
     unique_slug,
 )
-from .search import index_entries
+from .search import entries_indexed_afterwards
 
 BATCH = 2000
 IMPORT_CACHE_KIB = 32 * 1024
@@ -167,24 +167,18 @@ def _insert_rows(rows: list[tuple[Any, ...]]) -> dict[str, int]:
     bulk_create spends most of its time compiling SQL per object at this scale) and return their
     primary keys by source id.
 
-    On SQLite the full-text index is written for the whole batch in one statement afterwards, in
-    the same transaction (see migration 0005): FTS5 is several times faster so than row by row."""
+    On SQLite the full-text rows of the batch are written afterwards in one statement (see
+    ``entries_indexed_afterwards``)."""
     quote = connection.ops.quote_name
     table = quote(Entry._meta.db_table)
     columns = ", ".join(quote(Entry._meta.get_field(name).column) for name in ENTRY_COLUMNS)
     marks = ", ".join(["%s"] * len(ENTRY_COLUMNS))
-    deferred = connection.vendor == "sqlite"
     source_id = ENTRY_COLUMNS.index("source_id")
-    with connection.cursor() as cursor:
-        if deferred:
-            cursor.execute("INSERT INTO hodie_search_deferred (since) VALUES (1)")
+    with connection.cursor() as cursor, entries_indexed_afterwards(cursor) as indexed:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608 - our own names
-        if deferred:
-            cursor.execute("DELETE FROM hodie_search_deferred")
         select = f"SELECT source_id, id FROM {table} WHERE source_id IN (%s)"  # noqa: S608
         found = dict(_select_pairs(cursor, select, [row[source_id] for row in rows]))
-        if deferred:
-            index_entries(cursor, list(found.values()))
+        indexed += found.values()
     return found
 
 

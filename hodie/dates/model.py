@@ -10,7 +10,6 @@ integer comparisons (the idea of python-edtf's stored bounds).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Literal
 
 from .calendars import CALENDARS, Calendar, convert, month_length, to_jdn, validate
@@ -125,21 +124,23 @@ class HistoricalDate:
         for point in (self.start, self.end):
             if point is not None:
                 point.validate_in(self.calendar)
-        if self.interval and self.start and self.end:
-            earliest, latest = self.start.bounds(self.calendar)[0], self.end.bounds(self.calendar)[1]
-            if earliest is not None and latest is not None and earliest > latest:
-                raise InvalidDate("An interval cannot end before it starts")
+        # The bounds are worked out once, here (the value is frozen): an import asks for each
+        # several times a date. They are not fields, so equality and hashing ignore them.
+        first = self.start.bounds(self.calendar) if self.start else (None, None)
+        last_point = self.end if self.interval else self.start
+        last = first if last_point is self.start else last_point.bounds(self.calendar) if last_point else (None, None)
+        if self.interval and first[0] is not None and last[1] is not None and first[0] > last[1]:
+            raise InvalidDate("An interval cannot end before it starts")
+        object.__setattr__(self, "_bounds", (first[0], last[1]))
 
     # ----------------------------------------------------------------- derived values
-    # Computed once per date (the value is frozen): an import asks for each several times.
-    @cached_property
+    @property
     def earliest(self) -> int | None:
-        return self.start.bounds(self.calendar)[0] if self.start else None
+        return self._bounds[0]  # type: ignore[attr-defined,no-any-return]
 
-    @cached_property
+    @property
     def latest(self) -> int | None:
-        point = self.end if self.interval else self.start
-        return point.bounds(self.calendar)[1] if point else None
+        return self._bounds[1]  # type: ignore[attr-defined,no-any-return]
 
     @property
     def first(self) -> Point | None:

@@ -77,9 +77,9 @@ def test_entries_stored_by_a_bulk_import_are_searchable(demo, tmp_path):
 
 
 def test_the_deferred_index_is_whole_after_imports_and_saves(demo, tmp_path):
-    """Migration 0005 lets the writer index a batch in one statement: afterwards nothing is left
-    deferred, an entry saved through the ORM is still indexed by the trigger, and a failed import
-    leaves no index row behind (FTS5's own integrity check agrees with the table)."""
+    """The writer sets the insert trigger aside to index a batch in one statement: afterwards the
+    trigger is back (an entry saved through the ORM is indexed by it), a failed import leaves no
+    index row behind, and FTS5's own integrity check agrees with the table."""
     import json
 
     from click.testing import CliRunner
@@ -96,14 +96,15 @@ def test_the_deferred_index_is_whole_after_imports_and_saves(demo, tmp_path):
                             for i in range(2500)))  # fmt: skip
     assert CliRunner().invoke(main, ["import", "jsonl", str(good), "--collection", "russia"]).exit_code == 0
     bad = tmp_path / "bad.jsonl"
-    bad.write_text(json.dumps({"id": "z1", "date": "1905-01-22", "title": "Zeppelin fair"}) + "\nnot json\n")
+    bad.write_text(json.dumps({"id": "z1", "date": "1905-01-22", "title": "Zeppelin fair"}) + "\n"
+                   + json.dumps({"id": "z2", "date": "1905-02-30", "title": "Zeppelin fair"}) + "\n")  # fmt: skip
     assert CliRunner().invoke(main, ["import", "jsonl", str(bad), "--collection", "russia"]).exit_code != 0
     entry = Entry(title="Quokka census", date_text="1906-03-01")
     entry.save()
     entry.join([Collection.objects.get(slug="russia")])
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM hodie_search_deferred")
-        assert cursor.fetchone() == (0,)
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'hodie_entry_ai'")
+        assert cursor.fetchone() == (1,)
         cursor.execute("INSERT INTO hodie_entry_fts(hodie_entry_fts, rank) VALUES ('integrity-check', 1)")
         cursor.execute("SELECT count(*) FROM hodie_entry_fts WHERE hodie_entry_fts MATCH 'walrus'")
         assert cursor.fetchone() == (2500,)
@@ -118,3 +119,19 @@ def test_the_writer_fills_every_column_of_an_entry():
 
     columns = {f.attname for f in Entry._meta.local_concrete_fields if not f.primary_key}
     assert sorted(ENTRY_COLUMNS) == sorted(columns)
+
+
+def test_a_failure_while_the_trigger_is_aside_restores_it(db):
+    from django.db import connection, transaction
+
+    from hodie.almanac.search import entries_indexed_afterwards
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the trigger is SQLite's")
+    with transaction.atomic(), connection.cursor() as cursor:  # as the import's own transaction
+        with pytest.raises(RuntimeError), entries_indexed_afterwards(cursor):
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'hodie_entry_ai'")
+            assert cursor.fetchone() == (0,)  # set aside inside the block
+            raise RuntimeError("the insert failed")
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'hodie_entry_ai'")
+        assert cursor.fetchone() == (1,)  # back before the import's transaction ends
