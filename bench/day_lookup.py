@@ -53,8 +53,8 @@ def load(n: int, collections: int) -> float:
     entry_sql = (
         "INSERT INTO almanac_entry (id, kind, title, slug, summary, body, featured, date_text, edtf, calendar,"
         " precision, earliest_jdn, latest_jdn, year, standard_key, julian_key, observance_key, policy, created,"
-        " updated) VALUES (%s, %s, %s, %s, '', '', false, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '',"
-        " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        " updated, import_hash, needs_review) VALUES (%s, %s, %s, %s, '', '', false, %s, %s, %s, %s, %s, %s, %s,"
+        " %s, %s, %s, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '', false)"
     )
     member_sql = "INSERT INTO almanac_membership (collection_id, entry_id, day_key) VALUES (%s, %s, %s)"
     batch: list[tuple] = []

@@ -98,7 +98,26 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HODIE_SMTP_USER", "", "SMTP user name."),
     Setting("HODIE_SMTP_PASSWORD", "", "SMTP password."),
     Setting("HODIE_SMTP_TLS", "true", "`true` uses STARTTLS with the SMTP server."),
-    Setting("HODIE_SITE_URL", "http://127.0.0.1:8000", "The public base URL, used in canonical links and the API."),
+    Setting(
+        "HODIE_SITE_URL",
+        "http://127.0.0.1:8000",
+        "The public base URL, used in canonical links and the API. An `https://` URL also makes the session "
+        "and CSRF cookies secure-only and redirects plain HTTP requests to HTTPS.",
+    ),
+    Setting(
+        "HODIE_PROXY_SSL_HEADER",
+        "",
+        "Behind a proxy that ends TLS: the header it sets to `https` (e.g. `X-Forwarded-Proto`), so that a "
+        "request it passed on counts as secure. The proxy must overwrite the header a client sends.",
+    ),
+    Setting(
+        "HODIE_HSTS_SECONDS",
+        "0",
+        "With an `https://` site URL: how long browsers are told to use HTTPS only (Strict-Transport-Security; "
+        "0: not sent). Start small; a year is 31536000.",
+    ),
+    Setting("HODIE_HSTS_INCLUDE_SUBDOMAINS", "false", "`true` extends Strict-Transport-Security to every subdomain."),
+    Setting("HODIE_HSTS_PRELOAD", "false", "`true` asks to be on the browsers' built-in HTTPS-only list."),
     Setting(
         "HODIE_TEST_POSTGRES",
         "postgresql://postgres@127.0.0.1:5432/test",

@@ -126,6 +126,20 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# HTTPS: what the public URL says decides it, so that `make run` (plain HTTP on 127.0.0.1) and a
+# site behind TLS each work without further settings. `hodie manage check --deploy` passes with an
+# https:// HODIE_SITE_URL and the HSTS settings (tests/test_deploy.py).
+HTTPS = config.get("HODIE_SITE_URL").strip().lower().startswith("https://")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+if config.get("HODIE_PROXY_SSL_HEADER").strip():
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + config.get("HODIE_PROXY_SSL_HEADER").strip().upper().replace("-", "_"),
+        "https",
+    )
+SECURE_HSTS_SECONDS = config.get_int("HODIE_HSTS_SECONDS") if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config.get_bool("HODIE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = config.get_bool("HODIE_HSTS_PRELOAD")
+
 # Background jobs (feed polling, Webmention, moderators' email): never inside a request.
 HODIE_TASKS_BACKEND = config.get("HODIE_TASKS_BACKEND")
 if HODIE_TASKS_BACKEND == "database":
