@@ -262,12 +262,14 @@ def serve(host: str, port: int, workers: int, with_worker: bool) -> None:
 def worker(once: bool, interval: float, exit_with_parent: bool) -> None:
     """Run background jobs: partner feeds, Webmention verification and sending, moderators' email.
 
+    Every minute it also queues the Webmentions of scheduled articles whose time has come and a
+    poll of each partner feed not polled for HODIE_PARTNER_POLL_MINUTES.
     A job left running by a killed worker is queued again after HODIE_JOB_LEASE_SECONDS."""
     _setup()
     from django.conf import settings
     from django.core.management import call_command
 
-    from hodie.social.jobs import announce_due, requeue_stale
+    from hodie.social.jobs import announce_due, polls_due, requeue_stale
 
     if settings.HODIE_TASKS_BACKEND == "redis":
         args = ["default", "--job-class", "django_tasks_rq.Job", "--with-scheduler", *(["--burst"] if once else [])]
@@ -279,8 +281,9 @@ def worker(once: bool, interval: float, exit_with_parent: bool) -> None:
     last_announce = 0.0
     while True:
         requeue_stale()
-        if time.monotonic() - last_announce > 60:  # scheduled articles whose time has come
+        if time.monotonic() - last_announce > 60:  # scheduled articles whose time has come, feeds due
             announce_due()
+            polls_due(settings.HODIE_PARTNER_POLL_MINUTES)
             last_announce = time.monotonic()
         call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
         if once or (exit_with_parent and os.getppid() != parent):

@@ -61,6 +61,11 @@ SETTINGS: tuple[Setting, ...] = (
         "A job still running after this long is taken to be from a killed worker and queued again.",
     ),
     Setting(
+        "HODIE_PARTNER_POLL_MINUTES",
+        "60",
+        "`hodie worker` polls each partner feed this often (0: never; poll from cron with `hodie partners poll`).",
+    ),
+    Setting(
         "HODIE_FETCH_ALLOW_LOOPBACK",
         "false",
         "`true` lets feed polling and Webmention fetch 127.0.0.1 and ::1 (a partner on the same machine, tests). "

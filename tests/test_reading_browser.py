@@ -84,6 +84,18 @@ def test_editors_page_with_coverage_map(browser, site, django_user_model) -> Non
     page.wait_for_url(f"{site}/russia/february-20/")
 
 
+def test_editors_page_in_russian(browser, site, django_user_model) -> None:
+    """An editor whose browser asks for Russian reads the coverage map and the timeline in Russian."""
+    page = log_in(browser, site, django_user_model, "/editors/russia/")
+    page.context.set_extra_http_headers({"Accept-Language": "ru-RU,ru;q=0.9"})
+    page.reload()
+    assert "обзор для редакторов" in page.locator("h1").inner_text()
+    assert page.locator("svg.coverage text", has_text="фев").count() == 1
+    assert "XX в." in page.locator("svg.timeline").inner_html()
+    assert serious(page) == []
+    shoot(page, "editors-coverage-ru")
+
+
 def test_widget_script_on_another_page_shows_the_readers_today(browser, site, settings) -> None:
     """The script tag on a foreign page: the reader's clock says 20 February, so the widget lists
     that day's highlights, drawn in a shadow root, with links to our pages."""

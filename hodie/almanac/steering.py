@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from markupsafe import Markup
 
-from hodie.dates import REGIONS, format_day
+from hodie.dates import REGIONS, HistoricalDate, Point, format_date, format_day
 from hodie.dates.calendars import to_jdn
-from hodie.dates.names import EN_MONTHS
+from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE, int_to_roman
 
 from .days import ALL_DAYS, day_slug
 from .models import Article, Collection, Entry
@@ -60,15 +61,32 @@ def _shade(count: int, top: int) -> str:
     return steps[min(len(steps) - 1, int((count / max(1, top)) * len(steps)))]
 
 
-def coverage_svg(collection: Collection, cells: list[Cell]) -> Markup:
-    """Twelve rows of days, each cell a link to its day page, coloured by how many entries it has."""
+def civil_date(when: dt.date | dt.datetime, language: str) -> str:
+    """A day of today's calendar (a publication time, an anniversary) as a reader writes it:
+    "20 February 2027" / "20 февраля 2027 г."; a time is taken on the site's clock first."""
+    day = timezone.localtime(when).date() if isinstance(when, dt.datetime) else when
+    return format_date(HistoricalDate("gregorian", Point(day.year, day.month, day.day)), language)
+
+
+def month_abbreviation(month: int, language: str) -> str:
+    """ "Feb" / "фев": the row labels of the coverage map."""
+    return (RU_MONTHS_NOMINATIVE if language == "ru" else EN_MONTHS)[month - 1][:3]
+
+
+def coverage_svg(collection: Collection, cells: list[Cell], language: str = "en") -> Markup:
+    """Twelve rows of days, each cell a link to its day page, coloured by how many entries it has;
+    its words in the reader's interface ``language`` (the labels go through gettext)."""
     size, gap, left, top_margin = 18, 2, 44, 16
     top = max((c.count for c in cells), default=0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="group" aria-labelledby="cov-title" class="coverage" '
         f'viewBox="0 0 {left + 31 * (size + gap)} {top_margin + 12 * (size + gap)}">',
-        f'<title id="cov-title">Entries per day in {html.escape(collection.title)}: '
-        f"{sum(1 for c in cells if c.count == 0)} of 366 days empty</title>",
+        '<title id="cov-title">'
+        + html.escape(
+            gettext("Entries per day in %(collection)s: %(empty)s of 366 days empty")
+            % {"collection": collection.title, "empty": sum(1 for c in cells if c.count == 0)}
+        )
+        + "</title>",
     ]
     for day in (1, 10, 20, 31):
         x = left + (day - 1) * (size + gap) + size / 2
@@ -76,8 +94,9 @@ def coverage_svg(collection: Collection, cells: list[Cell]) -> Markup:
     for cell in cells:
         x, y = left + (cell.day - 1) * (size + gap), top_margin + (cell.month - 1) * (size + gap)
         if cell.day == 1:
-            parts.append(f'<text x="0" y="{y + 13}" font-size="10">{EN_MONTHS[cell.month - 1][:3]}</text>')
-        label = f"{format_day(cell.month, cell.day)}: {cell.count} entr{'y' if cell.count == 1 else 'ies'}"
+            parts.append(f'<text x="0" y="{y + 13}" font-size="10">{month_abbreviation(cell.month, language)}</text>')
+        count = ngettext("%(num)d entry", "%(num)d entries", cell.count) % {"num": cell.count}
+        label = html.escape(f"{format_day(cell.month, cell.day, language)}: {count}")
         href = reverse("almanac:day", args=[collection.slug, cell.slug])
         parts.append(
             f'<a href="{href}" aria-label="{label}"><rect x="{x}" y="{y}" width="{size}" height="{size}" rx="2" '
@@ -144,8 +163,11 @@ def quality_flags(collection: Collection, limit: int = 200) -> list[Flag]:
     flags: list[Flag] = []
     for entry in entries.iterator(chunk_size=2000):
         if entry.n_sources == 0 and entry.precision == "day" and entry.edtf[8:10] in ("01", "15"):
-            ordinal = "1st" if entry.edtf[8:10] == "01" else "15th"
-            reason = f"on the {ordinal} with no source: a day put there for want of one?"
+            reason = (
+                gettext("on the 1st with no source: a day put there for want of one?")
+                if entry.edtf[8:10] == "01"
+                else gettext("on the 15th with no source: a day put there for want of one?")
+            )
             flags.append(Flag(entry, "placeholder", reason))
         elif (
             switch is not None
@@ -155,10 +177,13 @@ def quality_flags(collection: Collection, limit: int = 200) -> list[Flag]:
             and not _EXPLICIT.search(entry.date_text)
         ):
             name = region.name if region else collection.region
-            reason = f"before {name}'s switch, calendar taken from the region ({entry.calendar})"
+            reason = gettext("before the switch in %(region)s, calendar taken from the region (%(calendar)s)") % {
+                "region": name,
+                "calendar": gettext(entry.calendar.capitalize()),
+            }
             flags.append(Flag(entry, "calendar", reason))
         elif entry.n_sources == 0:
-            flags.append(Flag(entry, "source", "no source"))
+            flags.append(Flag(entry, "source", gettext("no source")))
         if len(flags) >= limit:
             break
     return flags
@@ -173,14 +198,17 @@ def timeline(collection: Collection) -> list[tuple[int, int]]:
     return sorted(counts.items())
 
 
-def century_label(century: int) -> str:
+def century_label(century: int, language: str = "en") -> str:
+    """ "19th", "2c BC" / "XIX в.", "II в. до н. э.": the timeline's bars."""
+    if language == "ru":
+        return f"{int_to_roman(abs(century))} в." + (" до н. э." if century < 0 else "")
     if century < 0:
         return f"{-century}c BC"
     suffix = "th" if 10 <= century % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(century % 10, "th")
     return f"{century}{suffix}"
 
 
-def timeline_svg(collection: Collection, rows: list[tuple[int, int]]) -> Markup:
+def timeline_svg(collection: Collection, rows: list[tuple[int, int]], language: str = "en") -> Markup:
     """A bar per century, its height the number of entries."""
     height, bar, gap = 140, 22, 6
     top = max((n for _, n in rows), default=1)
@@ -188,16 +216,19 @@ def timeline_svg(collection: Collection, rows: list[tuple[int, int]]) -> Markup:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="tl-title" class="timeline" '
         f'viewBox="0 0 {total_width} {height + 30}">',
-        f'<title id="tl-title">Entries per century in {html.escape(collection.title)}</title>',
+        '<title id="tl-title">'
+        + html.escape(gettext("Entries per century in %(collection)s") % {"collection": collection.title})
+        + "</title>",
     ]
     for i, (century, n) in enumerate(rows):
         h = max(1.0, n / top * height)
         x = 5 + i * (bar + gap)
         parts.append(
             f'<rect x="{x}" y="{height - h:.1f}" width="{bar}" height="{h:.1f}" fill="#9c7424">'
-            f"<title>{century_label(century)} century: {n} entries</title></rect>"
+            f"<title>{century_label(century, language)}: "
+            f"{ngettext('%(num)d entry', '%(num)d entries', n) % {'num': n}}</title></rect>"
             f'<text x="{x + bar / 2}" y="{height + 12}" font-size="8" text-anchor="middle">'
-            f"{century_label(century)}</text>"
+            f"{century_label(century, language)}</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - numbers and escaped text only

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -246,13 +247,15 @@ def editors(request: HttpRequest, collection: str) -> HttpResponse:
     rows = steering.timeline(found)
     flags = steering.quality_flags(found)
     flag_counts = Counter(f.kind for f in flags)
+    language = (get_language() or "en")[:2]
     context = {
-        "collection": found, "coverage_svg": steering.coverage_svg(found, cells),
+        "collection": found, "coverage_svg": steering.coverage_svg(found, cells, language),
         "empty": [c for c in cells if c.count == 0], "filled": sum(1 for c in cells if c.count),
         "scheduled": scheduled, "until": until, "ahead_days": ahead_days,
         "upcoming": steering.upcoming_anniversaries(found, days.today(), ahead_days),
-        "flags": flags, "flag_counts": flag_counts, "timeline_svg": steering.timeline_svg(found, rows),
+        "flags": flags, "flag_counts": flag_counts, "timeline_svg": steering.timeline_svg(found, rows, language),
         "format_day": format_day, "century_label": steering.century_label, "rows": rows,
+        "civil_date": lambda when: steering.civil_date(when, language),
     }  # fmt: skip
     response = render(request, "almanac/editors.html", context)
     response["Cache-Control"] = "private, no-store"

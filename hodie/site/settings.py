@@ -142,6 +142,7 @@ SECURE_HSTS_PRELOAD = config.get_bool("HODIE_HSTS_PRELOAD")
 
 # Background jobs (feed polling, Webmention, moderators' email): never inside a request.
 HODIE_TASKS_BACKEND = config.get("HODIE_TASKS_BACKEND")
+HODIE_PARTNER_POLL_MINUTES = config.get_int("HODIE_PARTNER_POLL_MINUTES")
 if HODIE_TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 elif HODIE_TASKS_BACKEND == "redis":

@@ -16,6 +16,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
@@ -134,6 +135,22 @@ def announce_due(days: int = 7) -> int:
     count = 0
     for pk in due.values_list("pk", flat=True):
         send_webmentions.enqueue(pk)
+        count += 1
+    return count
+
+
+def polls_due(minutes: int) -> int:
+    """Queue a poll of each partner feed not polled for ``minutes`` (or never); the number queued.
+    ``hodie worker`` calls it every minute with HODIE_PARTNER_POLL_MINUTES, so feeds come in with
+    no cron; a poll that fails still counts as one, so a dead feed is not asked again each minute."""
+    if minutes <= 0:
+        return 0
+    cutoff = timezone.now() - dt.timedelta(minutes=minutes)
+    stale = Q(feed_state__isnull=True) | Q(feed_state__polled_at__isnull=True) | Q(feed_state__polled_at__lt=cutoff)
+    due = Partner.objects.exclude(feed_url="").filter(stale).order_by("pk")
+    count = 0
+    for pk in due.values_list("pk", flat=True):
+        poll_partner.enqueue(pk)
         count += 1
     return count
 

@@ -86,7 +86,7 @@ def test_quality_flags(demo, tmp_path):
     assert CliRunner().invoke(main, ["import", "jsonl", str(data), "--collection", "russia"]).exit_code == 0
     flags = {f.entry.source_id: f.reason for f in quality_flags(demo, limit=10_000)}
     assert flags["q1"] == "on the 1st with no source: a day put there for want of one?"
-    assert flags["q2"].startswith("before Russia") and "(julian)" in flags["q2"]
+    assert flags["q2"].startswith("before the switch in Russia") and "(Julian)" in flags["q2"]
     assert flags["q5"] == "no source"
     assert not {"q3", "q4", "q6"} & set(flags)
     assert Entry.objects.filter(source_id__startswith="q").count() == 6
@@ -99,3 +99,26 @@ def test_timeline_counts_centuries(admin_client, demo):
     assert sum(rows.values()) == demo.entries.exclude(year=None).count()
     assert century_label(20) == "20th" and century_label(21) == "21st" and century_label(-1) == "1c BC"
     assert "Entries per century" in admin_client.get("/editors/russia/").content.decode()
+
+
+def test_the_editors_page_speaks_the_editors_language(admin_client, demo):
+    """In the Russian interface the coverage map, the timeline, the flags and the dates are Russian."""
+    page = admin_client.get("/editors/russia/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Записи по дням в разделе «" in page and "Записи по векам в разделе «" in page
+    assert ">фев</text>" in page and ">Feb</text>" not in page
+    assert "20 февраля: " in page and "XX в." in page
+    for english in ("Entries per day", "Entries per century", " entries</title>", "no source", "20th"):
+        assert english not in page, english
+    english_page = admin_client.get("/editors/russia/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">Feb</text>" in english_page and "February 20: " in english_page and "20th" in english_page
+
+
+def test_steering_messages_are_translated() -> None:
+    import re
+    from pathlib import Path
+
+    from tests.almanac.test_i18n import catalogue
+
+    text = (Path(__file__).resolve().parents[2] / "hodie" / "almanac" / "steering.py").read_text(encoding="utf-8")
+    used = set(re.findall(r'gettext\(\s*"((?:[^"\\]|\\.)*)"', text))
+    assert len(used) >= 6 and sorted(u for u in used if u not in catalogue()) == []

@@ -268,3 +268,32 @@ def test_a_scheduled_article_is_announced_once_its_time_comes(demo, run_jobs):
     run_jobs()
     assert Announced.objects.filter(article=later).exists()
     assert announce_due() == 0
+
+
+def test_the_worker_polls_each_partner_feed_when_it_is_due(db, russia, partner_site, loopback, run_jobs):
+    """`hodie worker` queues a poll of every feed not polled for HODIE_PARTNER_POLL_MINUTES; a feed
+    that failed counts as polled, a partner without a feed is never asked, 0 turns polling off."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hodie.almanac.models import Partner
+    from hodie.social.jobs import polls_due
+    from hodie.social.models import FeedState, Suggestion
+
+    base = partner_site.base
+    partner_site.page("/feed/", FEED.format(base=base), content_type="application/rss+xml")
+    fresh = Partner.objects.create(name="Fresh", slug="fresh", site_url=f"{base}/", feed_url=f"{base}/feed/")
+    down = Partner.objects.create(name="Down", slug="down", site_url=f"{base}/", feed_url=f"{base}/gone/")
+    Partner.objects.create(name="No feed", slug="nofeed", site_url=f"{base}/")
+    assert polls_due(0) == 0
+    assert polls_due(60) == 2  # neither feed was ever polled
+    run_jobs()
+    assert Suggestion.objects.filter(partner=fresh).count() == 1
+    assert FeedState.objects.get(partner=down).last_status == "HTTP 404"
+    assert polls_due(60) == 0  # both polled just now, the failed one too
+    FeedState.objects.filter(partner=fresh).update(polled_at=timezone.now() - dt.timedelta(minutes=61))
+    assert polls_due(60) == 1
+    run_jobs()
+    assert Suggestion.objects.filter(partner=fresh).count() == 1  # the same item is not suggested twice
+    assert [r[1] for r in partner_site.requests].count("/feed/") == 2
