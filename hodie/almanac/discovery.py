@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from hodie.dates.calendars import from_jdn
 from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE
+from hodie.importers.html import is_web_url
 
 from .models import Article, Collection, Entry, Person
 
@@ -93,8 +94,10 @@ def article_jsonld(article: Article, url: str) -> Markup:
         "author": [{"@type": "Person", "name": a.name} for a in article.authors.all()] or None,
     }  # fmt: skip
     if article.partner:
-        data["publisher"] = {"@type": "Organization", "name": article.partner.name, "url": article.partner.site_url}
-    if article.full_url:
+        data["publisher"] = {"@type": "Organization", "name": article.partner.name}
+        if is_web_url(article.partner.site_url):
+            data["publisher"]["url"] = article.partner.site_url
+    if is_web_url(article.full_url):
         data["isBasedOn"] = article.full_url
     return _script({k: v for k, v in data.items() if v is not None})
 

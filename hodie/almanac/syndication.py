@@ -19,6 +19,7 @@ from django.utils import feedgenerator
 from django.utils.html import escape
 
 from hodie.dates.calendars import from_jdn, is_leap, to_jdn
+from hodie.importers.html import is_web_url
 
 from . import days
 from .markup import lead, plain_text, render
@@ -64,7 +65,7 @@ def _article_item(article: Article, site: str) -> Item:
     link = f"{site}{article.get_absolute_url()}"
     full = getattr(settings, "HODIE_FEED_FULL_TEXT", False)
     html = str(render(article.body, article.markup)) if full and article.body else str(lead(article))
-    if article.full_url:
+    if article.full_url and is_web_url(article.full_url):
         html += f'<p><a href="{escape(article.full_url)}">Read the full article</a></p>'
     return Item(
         id=f"{site}/articles/{article.pk}",

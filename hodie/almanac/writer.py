@@ -20,12 +20,13 @@ from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from hodie.dates import Filing, HodieError, check_month_day, filing, parse_date
-from hodie.importers.html import clean_html
+from hodie.importers.html import clean_html, is_web_url
 from hodie.importers.records import (
     ArticleRecord,
     AuthorRecord,
@@ -182,9 +183,19 @@ def _insert_rows(rows: list[tuple[Any, ...]]) -> dict[str, int]:
     return found
 
 
+def check_web_url(where: str, label: str, url: str, hint: str = "") -> None:
+    """Refuse a link that is not an http(s) address: pages make a link of it, and a
+    ``javascript:`` or ``data:`` one would run in the reader's browser."""
+    if url and not is_web_url(url):
+        raise ImportProblem(where, f"{label} {url[:100]!r} is not an http(s) address{hint}")
+
+
 def _problem(where: str, err: Exception) -> ImportProblem:
     if isinstance(err, ImportProblem):
         return err
+    if isinstance(err, ValidationError) and hasattr(err, "error_dict"):  # a model's full_clean: name the fields
+        messages = [f"{name}: {' '.join(errors)}" for name, errors in err.message_dict.items()]
+        return ImportProblem(where, "; ".join(messages))
     messages = getattr(err, "messages", None) or [str(err)]
     return ImportProblem(where, "; ".join(messages))
 
@@ -337,7 +348,7 @@ class Writer:
         try:
             with transaction.atomic():
                 action()
-        except (HodieError, ValueError) as err:
+        except (HodieError, ValueError, ValidationError) as err:
             problem = _problem(where, err)
             self.summary.errors.append({"where": problem.where, "reason": problem.reason})
 
@@ -352,6 +363,8 @@ class Writer:
                 date = parse_date(record.date, region=collections[0].region, calendar=record.calendar)  # type: ignore[arg-type]
                 if record.observance:
                     check_month_day(*record.observance)
+                for source in record.sources:
+                    check_web_url(record.where, "source URL", source.url, " (a DOI is written https://doi.org/...)")
             except HodieError as err:
                 problem = _problem(record.where, err)
                 self.summary.errors.append({"where": problem.where, "reason": problem.reason})
@@ -484,6 +497,8 @@ class Writer:
         """Store one entry at once (an article's entries); None when the input already failed."""
         if not self._first_entries([record]):
             return Entry.objects.filter(source_id=record.stable_id).first()
+        for source in record.sources:
+            check_web_url(record.where, "source URL", source.url, " (a DOI is written https://doi.org/...)")
         collections = self._collections_for(record.collections, record.where)
         date = parse_date(record.date, region=collections[0].region, calendar=record.calendar)  # type: ignore[arg-type]
         digest = record_hash(record, *(c.slug for c in collections))
@@ -537,6 +552,8 @@ class Writer:
     def write_article(self, record: ArticleRecord) -> None:
         if not self._first_time(record.kind, record.source_id, record.where):
             return
+        check_web_url(record.where, "permalink", record.permalink)
+        check_web_url(record.where, "full_url", record.full_url)
         partner = self._partner(record.partner) if record.partner else self.partner
         digest = record_hash(record, partner.slug if partner else "", *self._default_slug())
         article = Article.objects.filter(source_id=record.source_id).first()

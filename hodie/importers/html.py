@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html as _html
 import re
+from urllib.parse import urlsplit
 
 import nh3
 
@@ -94,3 +95,15 @@ def excerpt_of(text: str, limit: int = 1200) -> str:
         kept.append(paragraph)
         size += len(paragraph)
     return "\n".join(kept)
+
+
+def is_web_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http or https address with a host: the only links pages make
+    of what an import or a reader gave (no ``javascript:``, ``data:``, ``vbscript:``, relative or
+    protocol-relative ones). Whitespace and control characters that browsers ignore before the
+    scheme are not ignored here: such a value is simply not a web address."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and url == url.strip() and url.isprintable()

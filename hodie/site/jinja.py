@@ -8,6 +8,7 @@ from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
 from hodie.almanac.markup import lead, plain_text, render, render_comment, render_markdown
+from hodie.importers.html import is_web_url
 
 
 def environment(**options) -> Environment:
@@ -21,6 +22,9 @@ def environment(**options) -> Environment:
             "render": render,
             "lead": lead,
             "comment_html": render_comment,
+            # A stored link shown as a link only when it is an http(s) address (imports refuse the
+            # rest; this also covers older rows and the admin's URL fields, which accept ftp:).
+            "web_url": lambda url: url if url and is_web_url(url) else "",
         }
     )
     return env
