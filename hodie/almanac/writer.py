@@ -117,7 +117,7 @@ def _strip(value: Any) -> Any:
     return value
 
 
-_HASHED: dict[type, tuple[Callable[[Any], tuple[Any, ...]], tuple[str, ...]]] = {}
+_HASHED: dict[type, Callable[[Any], tuple[Any, ...]]] = {}  # a record type's fields but ``where``
 
 
 def record_hash(record: Any, *context: str) -> str:
@@ -128,9 +128,10 @@ def record_hash(record: Any, *context: str) -> str:
     tuples of strings, nearly all of an entry, are taken as they are without a recursive call."""
     kind = type(record)
     if kind not in _HASHED:
-        names = tuple(f.name for f in dataclasses.fields(record) if f.name != "where")
-        _HASHED[kind] = (attrgetter(*names), names)
-    values = _HASHED[kind][0](record)
+        names = [f.name for f in dataclasses.fields(record) if f.name != "where"]
+        getter = attrgetter(*names)
+        _HASHED[kind] = getter if len(names) > 1 else lambda r: (getter(r),)
+    values = _HASHED[kind](record)
     stripped = [
         value
         if type(value) in _PLAIN or (type(value) is tuple and all(type(v) is str for v in value))

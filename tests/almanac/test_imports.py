@@ -229,3 +229,22 @@ def test_the_same_article_from_two_sources_is_stored_once(russia, tmp_path):
     assert summary["created"].get("article") is None
     assert summary["skipped"][0]["reason"] == "the same article as wxr-1939, already stored from another source"
     assert Article.objects.count() == 1
+
+
+def test_the_change_hash_is_the_one_earlier_versions_stored() -> None:
+    """Stored entries carry this hash; if it changed, the first re-import after an upgrade would
+    take every entry for changed. The values were computed by the writer of commit 45de5e1."""
+    import datetime as dt
+
+    from hodie.almanac.writer import record_hash
+    from hodie.importers.records import ArticleRecord, EntryRecord, SourceRecord
+
+    entry = EntryRecord(
+        where="f:1", date="26 August 1812", title="Borodino", tags=("1812",), people=("Kutuzov",),
+        sources=(SourceRecord("https://example.org/b", "B"),), observance=(9, 8), source_id="t-1", collections=("ru",),
+    )  # fmt: skip
+    published = dt.datetime(2020, 2, 20, 10, tzinfo=dt.UTC)
+    article = ArticleRecord(where="f:2", source_id="p1", title="Post", published=published, entries=(entry,))
+    assert record_hash(entry, "ru") == "0b1695b9e46af2eb550179cf310946c1ab0f0db3"
+    assert record_hash(article, "et", "ru") == "a42a5393f7dbc6c509ebc2cb0fc7ec02c55b3957"
+    assert record_hash(entry, "ru") != record_hash(entry, "world")
