@@ -38,11 +38,12 @@ class Site:
         return self.base + path
 
 
-def answer(handler: BaseHTTPRequestHandler, status: int, body: bytes = b"", **headers: str) -> None:
+def answer(handler: BaseHTTPRequestHandler, status: int, body: bytes = b"", **headers: str | list[str]) -> None:
     """Send a whole response from a test server's handler (``Content_Type`` → ``Content-Type``)."""
     handler.send_response(status)
     for name, value in headers.items():
-        handler.send_header(name.replace("_", "-"), value)
+        for one in value if isinstance(value, list) else [value]:  # a list: the header on several lines
+            handler.send_header(name.replace("_", "-"), one)
     handler.send_header("Content-Length", str(len(body)))
     handler.end_headers()
     handler.wfile.write(body)

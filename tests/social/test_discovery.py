@@ -45,6 +45,13 @@ CASES = [
         '<a rel="webmention" href="/e16">x</a><link rel="webmention" href="/wrong">',
         "/e16",
     ),
+    (
+        "document order: link before a",
+        {},
+        '<link rel="webmention" href="/e17"><a rel="webmention" href="/wrong">x</a>',
+        "/e17",
+    ),
+    ("two Link header lines", {"Link": ['</other>; rel="other"', "</e18b>; rel=webmention"]}, "", "/e18b"),
     ("query string kept", {}, '<link rel="webmention" href="/e18?version=1&x=y">', "/e18?version=1&x=y"),
     ("several Link headers", {"Link": '</other>; rel="other", </e19>; rel="webmention"'}, "", "/e19"),
     ("link without href is ignored", {}, '<link rel="webmention"><a rel="webmention" href="/e21">x</a>', "/e21"),
@@ -64,7 +71,11 @@ def test_discovery(partner_site, loopback, name, headers, body, expected):
     from hodie.social.webmention import discover
 
     base = partner_site.base
-    page_headers = {"Content-Type": HTML, **{k: v.format(base=base) for k, v in headers.items()}}
+
+    def filled(value):  # type: ignore[no-untyped-def]
+        return [x.format(base=base) for x in value] if isinstance(value, list) else value.format(base=base)
+
+    page_headers = {"Content-Type": HTML, **{k: filled(v) for k, v in headers.items()}}
     partner_site.pages["/page"] = (
         200,
         page_headers,
@@ -79,3 +90,11 @@ def test_discovery_follows_a_redirect_and_resolves_against_the_final_url(partner
     partner_site.pages["/old"] = (301, {"Location": "/new/place"}, b"")
     partner_site.page("/new/place", '<link rel="webmention" href="endpoint">')
     assert discover(partner_site.base + "/old") == partner_site.base + "/new/endpoint"
+
+
+def test_discovery_resolves_a_path_relative_endpoint_against_the_page(partner_site, loopback):
+    """webmention.rocks test 22: "22/webmention", no leading slash, is relative to the page's folder."""
+    from hodie.social.webmention import discover
+
+    partner_site.page("/posts/2025/page", '<link rel="webmention" href="22/webmention">')
+    assert discover(partner_site.base + "/posts/2025/page") == partner_site.base + "/posts/2025/22/webmention"
