@@ -23,7 +23,9 @@ PRODUCTION = {
 
 
 def _run(home: Path, settings: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HODIE_")}
+    # A production process: none of the test run's own settings (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which the deploy check rightly refuses).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HODIE_", "DJANGO_"))}
     env |= {"HODIE_HOME": str(home), "HODIE_DATABASE_URL": f"sqlite:///{home}/deploy.sqlite3", **settings}
     return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=120)
 
