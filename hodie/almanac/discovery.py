@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from markupsafe import Markup
 
+from hodie.dates import month_name
 from hodie.dates.calendars import from_jdn
-from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE
 from hodie.importers.html import is_web_url
 
 from .models import Article, Collection, Entry, Person
@@ -108,15 +108,17 @@ def person_jsonld(person: Person, url: str) -> Markup:
     return _script(data)
 
 
-_MONTH_NAMES = {"ru": [m.capitalize() for m in RU_MONTHS_NOMINATIVE]}
+def interface_language() -> str:
+    """The language of this request's interface ("en", "ru"), as LocaleMiddleware chose it."""
+    return (get_language() or "en")[:2]
 
 
 def preferences(request: HttpRequest) -> dict[str, Any]:
     """The reader's choices: ``os_first`` (a cookie) puts the Old Style date first; the interface
     language (LocaleMiddleware) names the months of the day picker."""
-    language = (get_language() or "en")[:2]
+    language = interface_language()
     return {
         "os_first": request.COOKIES.get("hodie_dates") == "os",
         "interface_language": language,
-        "month_names": _MONTH_NAMES.get(language, EN_MONTHS),
+        "month_names": [month_name(month, language) for month in range(1, 13)],
     }

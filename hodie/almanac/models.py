@@ -340,6 +340,14 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status__in=("published", "scheduled"), publish_at__lte=timezone.now())
 
+    def at_any_url(self, *urls: str):
+        """Articles whose permalink or full-text URL is one of ``urls`` (empty ones ignored): the same
+        page reached from another source, a blog's export and a partner's feed, say."""
+        wanted = [url for url in urls if url]
+        if not wanted:
+            return self.none()
+        return self.filter(models.Q(permalink__in=wanted) | models.Q(full_url__in=wanted))
+
 
 class Article(models.Model):
     STATUSES = (("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published"))

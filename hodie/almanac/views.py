@@ -13,12 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from hodie.dates import HodieError, format_day
-from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE
+from hodie.dates import HodieError, format_day, month_name
 from hodie.social import comments
 
 from . import days, discovery, search, steering
@@ -202,10 +200,6 @@ def today_redirect(request: HttpRequest, collection: str) -> HttpResponse:
     return redirect("almanac:day", collection=found.slug, day_slug=days.day_slug(today.month, today.day))
 
 
-def month_name(month: int, language: str) -> str:
-    return RU_MONTHS_NOMINATIVE[month - 1].capitalize() if language == "ru" else EN_MONTHS[month - 1]
-
-
 @require_safe
 def search_view(request: HttpRequest) -> HttpResponse:
     """``/search/?q=``: ranked hits with snippets; a day goes to its day page."""
@@ -247,7 +241,7 @@ def editors(request: HttpRequest, collection: str) -> HttpResponse:
     rows = steering.timeline(found)
     flags = steering.quality_flags(found)
     flag_counts = Counter(f.kind for f in flags)
-    language = (get_language() or "en")[:2]
+    language = discovery.interface_language()
     context = {
         "collection": found, "coverage_svg": steering.coverage_svg(found, cells, language),
         "empty": [c for c in cells if c.count == 0], "filled": sum(1 for c in cells if c.count),

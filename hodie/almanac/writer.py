@@ -153,7 +153,7 @@ _KEY_OF_POLICY = {"standard": 0, "julian": 1, "observance": 2}
 
 
 def _select_pairs(cursor: Any, sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
-    """Rows of ``sql`` (whose ``IN (%s)`` takes ``values``), 900 values a query: SQLite's oldest
+    """All rows of ``sql`` (whose ``IN (%s)`` takes ``values``), 900 values a query: SQLite's oldest
     builds allow 999 parameters. Plain SQL: the ORM compiles each value of an ``__in`` lookup,
     which cost more than the query itself on large imports."""
     rows: list[tuple[Any, ...]] = []
@@ -189,6 +189,11 @@ def check_web_url(where: str, label: str, url: str, hint: str = "") -> None:
     ``javascript:`` or ``data:`` one would run in the reader's browser."""
     if url and not is_web_url(url):
         raise ImportProblem(where, f"{label} {url[:100]!r} is not an http(s) address{hint}")
+
+
+def _check_sources(record: EntryRecord) -> None:
+    for source in record.sources:
+        check_web_url(record.where, "source URL", source.url, " (a DOI is written https://doi.org/...)")
 
 
 def _problem(where: str, err: Exception) -> ImportProblem:
@@ -301,12 +306,8 @@ class Writer:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own name
                 self._seen_table = True
             ids = list(dict.fromkeys(r.stable_id for r in records))
-            seen: set[str] = set()
-            for start in range(0, len(ids), 900):
-                chunk = ids[start : start + 900]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(f"SELECT stable_id FROM {table} WHERE stable_id IN ({marks})", chunk)  # noqa: S608
-                seen.update(row[0] for row in cursor.fetchall())
+            select = f"SELECT stable_id FROM {table} WHERE stable_id IN (%s)"  # noqa: S608 - our own name
+            seen = {row[0] for row in _select_pairs(cursor, select, ids)}
             first = []
             for record in records:
                 if record.stable_id in seen:
@@ -364,8 +365,7 @@ class Writer:
                 date = parse_date(record.date, region=collections[0].region, calendar=record.calendar)  # type: ignore[arg-type]
                 if record.observance:
                     check_month_day(*record.observance)
-                for source in record.sources:
-                    check_web_url(record.where, "source URL", source.url, " (a DOI is written https://doi.org/...)")
+                _check_sources(record)
             except HodieError as err:
                 problem = _problem(record.where, err)
                 self.summary.errors.append({"where": problem.where, "reason": problem.reason})
@@ -498,8 +498,7 @@ class Writer:
         """Store one entry at once (an article's entries); None when the input already failed."""
         if not self._first_entries([record]):
             return Entry.objects.filter(source_id=record.stable_id).first()
-        for source in record.sources:
-            check_web_url(record.where, "source URL", source.url, " (a DOI is written https://doi.org/...)")
+        _check_sources(record)
         collections = self._collections_for(record.collections, record.where)
         date = parse_date(record.date, region=collections[0].region, calendar=record.calendar)  # type: ignore[arg-type]
         digest = record_hash(record, *(c.slug for c in collections))
@@ -604,12 +603,7 @@ class Writer:
     def _same_article(record: ArticleRecord) -> Article | None:
         """An article from another source (a blog's WXR, a partner's feed) that is this one: the
         same page by its permalink or its full-text URL. Importing it again would show it twice."""
-        urls = [u for u in (record.permalink, record.full_url) if u]
-        if not urls:
-            return None
-        from django.db.models import Q
-
-        return Article.objects.filter(Q(permalink__in=urls) | Q(full_url__in=urls)).first()
+        return Article.objects.at_any_url(record.permalink, record.full_url).first()
 
     def write_object(self, record: ObjectRecord) -> None:
         if not self._first_time(record.model, record.slug, record.where):

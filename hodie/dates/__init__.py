@@ -5,7 +5,7 @@ Pure Python: this package never imports Django, so importers and tools can use i
 
 from .anniversary import POLICIES, Anniversaries, Filing, Policy, anniversaries, check_month_day, day_key, filing
 from .calendars import CALENDARS, GREGORIAN_REFORM_JDN, Calendar, convert, from_jdn, is_leap, to_jdn
-from .display import format_date, format_day, format_year
+from .display import format_date, format_day, format_year, month_name
 from .edtf import format_edtf, parse_edtf
 from .errors import HodieError, InconsistentDate, InvalidDate, UnparseableDate
 from .model import PRECISIONS, HistoricalDate, Point, Precision
@@ -42,6 +42,7 @@ __all__ = [
     "from_jdn",
     "get_region",
     "is_leap",
+    "month_name",
     "parse_date",
     "parse_edtf",
     "to_jdn",

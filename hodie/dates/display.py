@@ -140,6 +140,11 @@ def _format_interval(date: HistoricalDate, language: str, old_style_first: bool 
     return f"{_point(start, language)} – {_point(end, language)}"
 
 
+def month_name(month: int, language: str = "en") -> str:
+    """A month on its own, as a heading or a menu names it: "February" / "Февраль"."""
+    return RU_MONTHS_NOMINATIVE[month - 1].capitalize() if language == "ru" else EN_MONTHS[month - 1]
+
+
 def format_day(month: int, day: int, language: str = "en") -> str:
     """A day page's heading: "February 20" / "20 февраля"."""
     if language == "ru":

@@ -131,11 +131,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # https:// HODIE_SITE_URL and the HSTS settings (tests/test_deploy.py).
 HTTPS = config.get("HODIE_SITE_URL").strip().lower().startswith("https://")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
-if config.get("HODIE_PROXY_SSL_HEADER").strip():
-    SECURE_PROXY_SSL_HEADER = (
-        "HTTP_" + config.get("HODIE_PROXY_SSL_HEADER").strip().upper().replace("-", "_"),
-        "https",
-    )
+if proxy_header := config.get("HODIE_PROXY_SSL_HEADER").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_header.upper().replace("-", "_"), "https")
 SECURE_HSTS_SECONDS = config.get_int("HODIE_HSTS_SECONDS") if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = config.get_bool("HODIE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = config.get_bool("HODIE_HSTS_PRELOAD")

@@ -127,16 +127,20 @@ def send_one(sent_id: int, attempt: int = 1) -> str:
     return "gave up"
 
 
+def _enqueue_each(job, objects) -> int:  # type: ignore[no-untyped-def]
+    """Queue ``job`` once for each object's primary key; how many were queued."""
+    pks = list(objects.values_list("pk", flat=True))
+    for pk in pks:
+        job.enqueue(pk)
+    return len(pks)
+
+
 def announce_due(days: int = 7) -> int:
     """Queue the Webmentions of articles whose publication time has come since they were saved
     (scheduled articles), looking back ``days`` days; each article once."""
     since = timezone.now() - dt.timedelta(days=days)
     due = Article.objects.published().filter(publish_at__gte=since, announced__isnull=True)
-    count = 0
-    for pk in due.values_list("pk", flat=True):
-        send_webmentions.enqueue(pk)
-        count += 1
-    return count
+    return _enqueue_each(send_webmentions, due)
 
 
 def polls_due(minutes: int) -> int:
@@ -147,12 +151,7 @@ def polls_due(minutes: int) -> int:
         return 0
     cutoff = timezone.now() - dt.timedelta(minutes=minutes)
     stale = Q(feed_state__isnull=True) | Q(feed_state__polled_at__isnull=True) | Q(feed_state__polled_at__lt=cutoff)
-    due = Partner.objects.exclude(feed_url="").filter(stale).order_by("pk")
-    count = 0
-    for pk in due.values_list("pk", flat=True):
-        poll_partner.enqueue(pk)
-        count += 1
-    return count
+    return _enqueue_each(poll_partner, Partner.objects.exclude(feed_url="").filter(stale).order_by("pk"))
 
 
 def requeue_stale(lease_seconds: int | None = None) -> int:

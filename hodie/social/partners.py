@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from hodie.almanac.models import Article, Collection, Entry, Partner, unique_slug
@@ -104,11 +103,7 @@ def accept(suggestion: Suggestion, cowritten: bool = False, publish: bool = True
         return suggestion.article  # type: ignore[return-value]
     partner = suggestion.partner
     collection = suggestion.collection or _collection_for(partner)
-    same = (
-        Article.objects.filter(Q(full_url=suggestion.link) | Q(permalink=suggestion.link))
-        .exclude(source_id=suggestion.guid)
-        .first()
-    )
+    same = Article.objects.at_any_url(suggestion.link).exclude(source_id=suggestion.guid).first()
     if same is not None:  # already here (imported from the partner's own export, say): never twice
         Suggestion.objects.filter(pk=suggestion.pk).update(article=same, status="accepted")
         return same

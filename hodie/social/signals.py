@@ -32,7 +32,7 @@ def article_saved(sender: type[Article], instance: Article, raw: bool = False, *
     if raw or instance.status != "published" or instance.publish_at > timezone.now():
         return
     if getattr(instance, "_importing", False) or _quiet.get():
-        if raw is False and instance.pk:
+        if instance.pk:  # (raw fixture loads returned above)
             from .models import Announced  # restored history counts as announced: never sent late
 
             Announced.objects.get_or_create(article=instance)

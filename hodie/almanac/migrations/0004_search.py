@@ -3,46 +3,39 @@ indexed too), GIN expression indexes with English and Russian stemming on Postgr
 
 from django.db import migrations
 
-SQLITE = [
-    """CREATE VIRTUAL TABLE hodie_entry_fts USING fts5(
-        title, summary, body, content='almanac_entry', content_rowid='id',
+def _fts5(table: str, fts: str, columns: tuple[str, str, str]) -> tuple[list[str], list[str]]:
+    """An external-content FTS5 index of ``table`` kept by insert, delete and update triggers, filled
+    from the rows already there; and the statements that remove it."""
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    prefix = fts.removesuffix("_fts")
+    insert = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});"
+    delete = f"INSERT INTO {fts}({fts}, rowid, {cols})\n        VALUES ('delete', old.id, {old});"
+    forward = [
+        f"""CREATE VIRTUAL TABLE {fts} USING fts5(
+        {cols}, content='{table}', content_rowid='id',
         tokenize='porter unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER hodie_entry_ai AFTER INSERT ON almanac_entry BEGIN
-        INSERT INTO hodie_entry_fts(rowid, title, summary, body) VALUES (new.id, new.title, new.summary, new.body);
+        f"""CREATE TRIGGER {prefix}_ai AFTER INSERT ON {table} BEGIN
+        {insert}
     END""",
-    """CREATE TRIGGER hodie_entry_ad AFTER DELETE ON almanac_entry BEGIN
-        INSERT INTO hodie_entry_fts(hodie_entry_fts, rowid, title, summary, body)
-        VALUES ('delete', old.id, old.title, old.summary, old.body);
+        f"""CREATE TRIGGER {prefix}_ad AFTER DELETE ON {table} BEGIN
+        {delete}
     END""",
-    """CREATE TRIGGER hodie_entry_au AFTER UPDATE OF title, summary, body ON almanac_entry BEGIN
-        INSERT INTO hodie_entry_fts(hodie_entry_fts, rowid, title, summary, body)
-        VALUES ('delete', old.id, old.title, old.summary, old.body);
-        INSERT INTO hodie_entry_fts(rowid, title, summary, body) VALUES (new.id, new.title, new.summary, new.body);
+        f"""CREATE TRIGGER {prefix}_au AFTER UPDATE OF {cols} ON {table} BEGIN
+        {delete}
+        {insert}
     END""",
-    "INSERT INTO hodie_entry_fts(hodie_entry_fts) VALUES ('rebuild')",
-    """CREATE VIRTUAL TABLE hodie_article_fts USING fts5(
-        title, excerpt, body, content='almanac_article', content_rowid='id',
-        tokenize='porter unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER hodie_article_ai AFTER INSERT ON almanac_article BEGIN
-        INSERT INTO hodie_article_fts(rowid, title, excerpt, body) VALUES (new.id, new.title, new.excerpt, new.body);
-    END""",
-    """CREATE TRIGGER hodie_article_ad AFTER DELETE ON almanac_article BEGIN
-        INSERT INTO hodie_article_fts(hodie_article_fts, rowid, title, excerpt, body)
-        VALUES ('delete', old.id, old.title, old.excerpt, old.body);
-    END""",
-    """CREATE TRIGGER hodie_article_au AFTER UPDATE OF title, excerpt, body ON almanac_article BEGIN
-        INSERT INTO hodie_article_fts(hodie_article_fts, rowid, title, excerpt, body)
-        VALUES ('delete', old.id, old.title, old.excerpt, old.body);
-        INSERT INTO hodie_article_fts(rowid, title, excerpt, body) VALUES (new.id, new.title, new.excerpt, new.body);
-    END""",
-    "INSERT INTO hodie_article_fts(hodie_article_fts) VALUES ('rebuild')",
-]
-SQLITE_REVERSE = [
-    "DROP TRIGGER IF EXISTS hodie_entry_ai", "DROP TRIGGER IF EXISTS hodie_entry_ad", "DROP TRIGGER IF EXISTS hodie_entry_au",
-    "DROP TABLE IF EXISTS hodie_entry_fts", "DROP TRIGGER IF EXISTS hodie_article_ai",
-    "DROP TRIGGER IF EXISTS hodie_article_ad", "DROP TRIGGER IF EXISTS hodie_article_au",
-    "DROP TABLE IF EXISTS hodie_article_fts",
-]
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+    reverse = [f"DROP TRIGGER IF EXISTS {prefix}_{suffix}" for suffix in ("ai", "ad", "au")]
+    return forward, reverse + [f"DROP TABLE IF EXISTS {fts}"]
+
+
+_ENTRY = _fts5("almanac_entry", "hodie_entry_fts", ("title", "summary", "body"))
+_ARTICLE = _fts5("almanac_article", "hodie_article_fts", ("title", "excerpt", "body"))
+SQLITE = _ENTRY[0] + _ARTICLE[0]
+SQLITE_REVERSE = _ENTRY[1] + _ARTICLE[1]
 
 # The same expressions as hodie/almanac/search.py queries, so that the indexes are used.
 ENTRY_DOC = "coalesce(title,'') || ' ' || coalesce(summary,'') || ' ' || coalesce(body,'')"
