@@ -38,4 +38,4 @@ PEER = shutil.which("sqlite-utils", path=str(Path(sys.executable).parent))
 def test_the_import_benchmark_runs(tmp_path: Path) -> None:
     result = _last_json(["bench/import_jsonl.py", "3000"], {**os.environ})
     assert result["entries"] == 3000
-    assert all(result[k]["rate"] > 0 for k in ("hodie", "hodie_reimport", "sqlite_utils", "floor"))
+    assert all(result[k]["rate"] > 0 for k in ("hodie", "hodie_reimport", "sqlite_utils", "floor", "floor_rows"))
