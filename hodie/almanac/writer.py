@@ -254,11 +254,16 @@ class Writer:
         return self._people[key]
 
     def _tag(self, name: str) -> Tag:
-        key = slugify(name) or name.casefold()
+        # The slug as stored (cut at the column's 100 characters): two long names that differ only
+        # past that point are one tag, not a unique-constraint failure that stops the import.
+        slug = slugify(name)[:100]
+        key = slug or name.casefold()
         if key not in self._tags:
-            found = Tag.objects.filter(slug=key).first() or Tag.objects.filter(name__iexact=name).first()
+            found = (Tag.objects.filter(slug=slug).first() if slug else None) or Tag.objects.filter(
+                name__iexact=name[:100]
+            ).first()
             if found is None:
-                found = Tag(name=name[:100], slug=key[:100] if slugify(name) else "")
+                found = Tag(name=name[:100], slug=slug)
                 found.save()
                 self.summary.created["tag"] += 1
             self._tags[key] = found

@@ -248,3 +248,19 @@ def test_the_change_hash_is_the_one_earlier_versions_stored() -> None:
     assert record_hash(entry, "ru") == "0b1695b9e46af2eb550179cf310946c1ab0f0db3"
     assert record_hash(article, "et", "ru") == "a42a5393f7dbc6c509ebc2cb0fc7ec02c55b3957"
     assert record_hash(entry, "ru") != record_hash(entry, "world")
+
+
+def test_long_tag_names_alike_in_their_first_hundred_characters_are_one_tag(russia, tmp_path):
+    from hodie.almanac.models import Tag
+
+    stem = "Siege " + "of the fortress " * 7  # 118 characters: the slug is cut at 100
+    rows = [
+        {"id": "t1", "date": "1939-02-20", "title": "One", "tags": [stem + "north"]},
+        {"id": "t2", "date": "1939-02-21", "title": "Two", "tags": [stem + "south"]},
+    ]
+    path = tmp_path / "tags.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    code, summary = run_import("jsonl", path)
+    assert code == 0, summary
+    assert summary["created"] == {"entry": 2, "tag": 1}
+    assert Tag.objects.get().slug == ("siege" + "-of-the-fortress" * 7)[:100]

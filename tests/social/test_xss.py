@@ -143,9 +143,9 @@ def open_page(browser):
     return page, dialogs
 
 
-def executed(page, dialogs, selector: str) -> list[str]:
+def executed(page, dialogs, selector: str, wait_ms: int = 150) -> list[str]:
     page.evaluate(POKE, selector)
-    page.wait_for_timeout(150)
+    page.wait_for_timeout(wait_ms)
     found = page.evaluate("window.__xss || []")
     return found + dialogs
 
