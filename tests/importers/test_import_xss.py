@@ -41,6 +41,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 PER_DAY = 100
 TABS = 12
+BROWSER_STRIDE = 20
 
 
 def xml_text(payload: str) -> str:
@@ -269,7 +270,14 @@ def check(browser, live_server, payloads: list[str], tmp: Path, *, tabs: bool = 
     if tabs:  # each page at its own address, in tabs
         figures["executed"], figures["caught_on_control"] = visit(browser, live_server.url, urls)
     else:  # the corpora: the same documents, a hundred to a browser page in frames (test_xss's harness)
-        figures["executed"], figures["hung"] = framed(live_server, documents, tmp)
+        # Every day page (a hundred entries each) and one page in BROWSER_STRIDE of the rest: at
+        # about 0.1 s a page in the browser, all 29,000 would take most of CI's hour; the audit
+        # above has read every one of them.
+        chosen = [doc for (url, _), doc in zip(urls, documents, strict=True) if "/articles/" not in url
+                  and "/entries/" not in url]  # fmt: skip
+        chosen += documents[::BROWSER_STRIDE]
+        figures["browser_pages"] = len(chosen)
+        figures["executed"], figures["hung"] = framed(live_server, chosen, tmp)
     figures["seconds"] = round(time.monotonic() - started)
     print(json.dumps({k: v for k, v in figures.items() if k != "unclean_fields"}), file=sys.stderr)
     return figures
