@@ -93,6 +93,17 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("HODIE_COMMENT_MAX_DEPTH", "3", "How deep replies to replies go."),
     Setting(
+        "HODIE_AKISMET_KEY",
+        "",
+        "An Akismet API key: each comment the other layers let through is also checked by the spam service "
+        "(see docs/partners.md). Empty: no spam service.",
+    ),
+    Setting(
+        "HODIE_AKISMET_URL",
+        "https://rest.akismet.com/1.1/",
+        "The spam service's API: Akismet's, or another that speaks its `comment-check`.",
+    ),
+    Setting(
         "HODIE_MODERATOR_EMAILS",
         "",
         "Comma-separated addresses told about comments waiting for moderation (default: the staff's emails).",

@@ -30,10 +30,16 @@ LANGUAGE_CHOICES = (("en", "English"), ("ru", "Russian"))
 
 def unique_slug(model: type[models.Model], text: str, instance_pk: int | None = None, field: str = "slug") -> str:
     base = slugify(text, allow_unicode=False)[:80].strip("-") or model.__name__.lower()
-    slug, n = base, 2
-    while model._default_manager.filter(**{field: slug}).exclude(pk=instance_pk).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    others = model._default_manager.exclude(pk=instance_pk)
+    if not others.filter(**{field: base}).exists():
+        return base
+    # Start counting past the slugs that already begin with the base: counting up from 2 with a
+    # query each made an import of 3,000 posts whose titles all slugify to the same base (a
+    # Cyrillic title slugifies to nothing, so all become "article-N") cost 4.5 million queries.
+    n = others.filter(**{f"{field}__startswith": base}).count() + 1
+    while others.filter(**{field: f"{base}-{n}"}).exists():
+        n += 1
+    return f"{base}-{n}"
 
 
 class Collection(models.Model):

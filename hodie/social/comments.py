@@ -5,8 +5,9 @@ to its page and the time it was served (refused when posted under HODIE's minimu
 after two hours); a honeypot field people never see; the field limits; a per-address and
 per-email rate limit (429); a duplicate check; then moderation: disallowed words make spam, too
 many links or a moderation word hold the comment, and the site's policy (always, first-time,
-older-than, never) decides the rest. A commenter is told the same thing whether the comment was
-held or marked spam.
+older-than, never) decides the rest; last, when one is configured, a spam service with Akismet's
+API (:mod:`.spamservice`) can mark it spam, or hold it when it gives no verdict. A commenter is
+told the same thing whether the comment was held or marked spam.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hodie.almanac.models import Article, Collection, Comment, Entry
+
+from . import spamservice
 
 TOKEN_SALT = "hodie.comment-form"  # noqa: S105 - a signing namespace, not a secret
 MIN_SECONDS = 3
@@ -219,6 +222,9 @@ def post_comment(request: HttpRequest, data: Any, now: float | None = None) -> t
     if duplicate is not None:
         return (duplicate if duplicate.status == "approved" else None), target
     status = decide(target, cleaned["name"], email, cleaned["website"], body, staff)
+    if status != "spam" and not staff:  # asked last, and outside any transaction: it may take seconds
+        verdict = spamservice.verdict_or_hold(request, target.url(), cleaned["name"], email, cleaned["website"], body)
+        status = {"spam": "spam", "hold": "pending"}.get(verdict, status)
     comment = Comment.objects.create(
         **target.fields(),
         parent=parent,

@@ -264,3 +264,17 @@ def test_long_tag_names_alike_in_their_first_hundred_characters_are_one_tag(russ
     assert code == 0, summary
     assert summary["created"] == {"entry": 2, "tag": 1}
     assert Tag.objects.get().slug == ("siege" + "-of-the-fortress" * 7)[:100]
+
+
+def test_titles_that_slugify_alike_get_numbered_slugs_in_a_constant_number_of_queries(
+    db, django_assert_max_num_queries
+):
+    from hodie.almanac.models import Article
+
+    for n in range(40):  # Cyrillic titles slugify to nothing: all fall back to "article"
+        Article.objects.create(title="Расстрел", body=f"Текст {n}.", status="published")
+    with django_assert_max_num_queries(4):  # the old loop asked once per slug already taken: 41 queries here
+        last = Article.objects.create(title="Ещё один", body="Текст.", status="published")
+    slugs = set(Article.objects.values_list("slug", flat=True))
+    assert slugs == {"article", *(f"article-{n}" for n in range(2, 42))}
+    assert last.slug == "article-41"

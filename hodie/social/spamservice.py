@@ -1,0 +1,76 @@
+"""An optional spam service that speaks Akismet's ``comment-check``: the last of the comment
+defences, asked only about what the others let through.
+
+The API is one form POST answered ``true`` (spam) or ``false``; it is written here over
+:func:`hodie.net.fetch` rather than with an Akismet client library so that the call goes through
+the same outbound policy as every other fetch (no private addresses unless allowed, a 2 s connect
+and 5 s total limit, a size cap) and needs no second HTTP stack.
+
+What the service is sent: the poster's address, browser and referrer, the name, email, website and
+text of the comment, and the page's address. That is what Akismet needs to judge; it is sent only
+when ``HODIE_AKISMET_KEY`` is set (README: settings; docs/partners.md: comments).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from hodie.net import FetchRefused, fetch
+
+from . import fetch_policy
+
+log = logging.getLogger(__name__)
+MAX_ANSWER_BYTES = 64 * 1024
+
+
+def check(request: HttpRequest, page_url: str, name: str, email: str, website: str, body: str) -> str | None:
+    """``"spam"``, ``"ham"``, or ``None`` when no service is configured. Raise :class:`Unchecked`
+    when one is configured but gave no verdict (unreachable, slow, an invalid key)."""
+    key = settings.HODIE_AKISMET_KEY
+    if not key:
+        return None
+    data = {
+        "api_key": key,
+        "blog": settings.SITE_URL,
+        "user_ip": request.META.get("REMOTE_ADDR", ""),
+        "user_agent": request.META.get("HTTP_USER_AGENT", ""),
+        "referrer": request.META.get("HTTP_REFERER", ""),
+        "permalink": settings.SITE_URL + page_url,
+        "comment_type": "comment",
+        "comment_author": name,
+        "comment_author_email": email,
+        "comment_author_url": website,
+        "comment_content": body,
+        "blog_charset": "UTF-8",
+        "blog_lang": settings.LANGUAGE_CODE,
+    }
+    policy = replace(fetch_policy(MAX_ANSWER_BYTES), total_timeout=5.0, max_redirects=0)
+    url = urljoin(settings.HODIE_AKISMET_URL.rstrip("/") + "/", "comment-check")
+    try:
+        answer = fetch(url, policy, method="POST", data=data)
+    except FetchRefused as err:
+        raise Unchecked(str(err)) from err
+    verdict = answer.body.decode("utf-8", errors="replace").strip()
+    if answer.status == 200 and verdict in ("true", "false"):
+        return "spam" if verdict == "true" else "ham"
+    help_text = answer.headers.get("x-akismet-debug-help", "")
+    raise Unchecked(f"{url}: answered {answer.status} {verdict[:80]!r} {help_text[:200]}".rstrip())
+
+
+class Unchecked(Exception):
+    """The spam service is configured but gave no verdict; the message says why."""
+
+
+def verdict_or_hold(request: HttpRequest, page_url: str, name: str, email: str, website: str, body: str) -> str:
+    """``"spam"``, ``"ham"``, ``"hold"`` (configured but no verdict: a moderator decides, as
+    WordPress's Akismet plugin holds what it could not check) or ``""`` (no service)."""
+    try:
+        return check(request, page_url, name, email, website, body) or ""
+    except Unchecked as err:
+        log.warning("spam service: no verdict, comment held for moderation: %s", err)
+        return "hold"
