@@ -1,6 +1,8 @@
-"""500 concurrent comment posts through the real form against `hodie serve` on 127.0.0.1.
+"""500 concurrent comment posts through the real form against `hodie serve` on 127.0.0.1, then
+500 Webmentions to the receiver one at a time, then SECONDS (60) of 50 users reading a day page
+nine times in ten and posting a comment the tenth.
 
-Usage: python bench/comments_load.py DATABASE_URL [POSTS] [CONCURRENCY]. Prints one JSON line:
+Usage: python bench/comments_load.py DATABASE_URL [POSTS] [CONCURRENCY] [SECONDS]. Prints one JSON line:
 status counts, latency percentiles, comments stored, acknowledged posts, lost and duplicated ones.
 The peer measured in the same run is a GET of the same page at the same concurrency (what the
 server does when no write is involved). Rate limiting is off for the run (every post comes from
@@ -12,6 +14,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import random
 import re
 import socket
 import statistics
@@ -21,6 +24,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,14 +47,83 @@ def request(port: int, method: str, path: str, body: str = "", headers: dict[str
 
 
 def percentile(values: list[float], p: float) -> float:
+    if not values:  # a toy run may have made no request of a kind
+        return float("nan")
     ordered = sorted(values)
     return round(ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000, 1)
+
+
+def timings(done: list[tuple[int, float]]) -> dict[str, object]:
+    codes: dict[str, int] = {}
+    for code, _ in done:
+        codes[str(code)] = codes.get(str(code), 0) + 1
+    latencies = [t for _, t in done]
+    return {
+        "statuses": codes, "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
+        "p99_ms": percentile(latencies, 99),
+    }  # fmt: skip
+
+
+def mentions(port: int, path: str, n: int) -> dict[str, object]:
+    """``n`` valid Webmentions (each its own source) to the receiver one at a time, and as the peer
+    ``n`` GETs of the target page one at a time: the receiver's own latency, with no queue in front.
+    Every 202 names the stored mention in its Location; they must all differ."""
+    target = f"http://127.0.0.1:{port}{path}"
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    sent, read, where = [], [], []
+    for i in range(n):
+        body = urlencode({"source": f"https://mentions.example/post-{i}", "target": target})
+        started = time.perf_counter()
+        status, answer, _ = request(port, "POST", "/webmention", body, headers)
+        sent.append((status, time.perf_counter() - started))
+        where.append(answer.get("location", ""))
+        started = time.perf_counter()
+        status = request(port, "GET", path)[0]
+        read.append((status, time.perf_counter() - started))
+    accepted = sum(1 for status, _ in sent if status == 202)
+    return {
+        "mention": timings(sent), "mention_get": timings(read), "mentions_accepted": accepted,
+        "mentions_stored": len({w for w in where if w}),
+    }  # fmt: skip
+
+
+def mixed(port: int, page: str, post: Any, seconds: float, users: int) -> dict[str, Any]:
+    """``users`` readers at once for ``seconds``, each request a GET of ``page`` nine times in ten
+    and a comment post (``post``) the tenth: the shape of SECURITY.md §7, figure 16."""
+    deadline = time.perf_counter() + seconds
+
+    def user(number: int) -> list[tuple[str, int, float]]:
+        rng, done, n = random.Random(number), [], 0
+        while time.perf_counter() < deadline:
+            if rng.random() < 0.1:
+                status, took = post(f"m{number}-{n}")
+                done.append(("post", status, took))
+                n += 1
+            else:
+                started = time.perf_counter()
+                status = request(port, "GET", page)[0]
+                done.append(("read", status, time.perf_counter() - started))
+        return done
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(users) as pool:
+        done = [row for rows in pool.map(user, range(users)) for row in rows]
+    elapsed = time.perf_counter() - started
+    reads = [(status, took) for kind, status, took in done if kind == "read"]
+    posts = [(status, took) for kind, status, took in done if kind == "post"]
+    return {
+        "seconds": round(elapsed, 1), "users": users, "reads": timings(reads), "posts": timings(posts),
+        "reads_per_second": round(len(reads) / elapsed), "requests": len(done),
+        "acknowledged": sum(1 for status, _ in posts if status == 303),
+        "server_5xx": sum(1 for _, status, _ in done if status >= 500),
+    }  # fmt: skip
 
 
 def main() -> None:
     url = sys.argv[1]
     posts = int(sys.argv[2]) if len(sys.argv) > 2 else 500
     concurrency = int(sys.argv[3]) if len(sys.argv) > 3 else 50
+    mixed_seconds = float(sys.argv[4]) if len(sys.argv) > 4 else 60
     home = tempfile.mkdtemp(prefix="hodie-load-")
     env = {
         **os.environ, "HODIE_HOME": home, "HODIE_DATABASE_URL": url, "HODIE_COMMENT_RATE_SECONDS": "0",
@@ -85,7 +158,7 @@ def main() -> None:
             got = request(port, "GET", path)[0]
             return got, time.perf_counter() - started
 
-        def post(n: int) -> tuple[int, float]:
+        def post(n: int | str) -> tuple[int, float]:
             body = urlencode({
                 "csrfmiddlewaretoken": csrf, "target": target, "token": token, "name": f"Load {n}",
                 "body": f"Load test comment number {n}.",
@@ -104,16 +177,16 @@ def main() -> None:
             with ThreadPoolExecutor(concurrency) as pool:
                 done = list(pool.map(action, range(posts)))
             seconds = time.perf_counter() - started
-            codes: dict[str, int] = {}
-            for code, _ in done:
-                codes[str(code)] = codes.get(str(code), 0) + 1
-            latencies = [t for _, t in done]
             results[name] = {
-                "statuses": codes, "seconds": round(seconds, 2), "per_second": round(posts / seconds),
-                "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
-                "p99_ms": percentile(latencies, 99), "mean_ms": round(statistics.mean(latencies) * 1000, 1),
+                **timings(done), "seconds": round(seconds, 2), "per_second": round(posts / seconds),
+                "mean_ms": round(statistics.mean(t for _, t in done) * 1000, 1),
             }  # fmt: skip
+        results.update(mentions(port, path, posts))
+        results["mixed"] = mixed(port, "/russia/february-20/", post, mixed_seconds, concurrency)
         page = request(port, "GET", path)[2].decode()
+        mixed_shown = re.findall(r"Load test comment number (m\d+-\d+)\.", page)
+        results["mixed"]["lost"] = results["mixed"]["acknowledged"] - len(set(mixed_shown))
+        results["mixed"]["duplicated"] = len(mixed_shown) - len(set(mixed_shown))
         shown = re.findall(r"Load test comment number (\d+)\.", page)
         acknowledged = results["post"]["statuses"].get("303", 0)
         results["stored_and_shown"] = len(shown)

@@ -5,8 +5,8 @@
 - Import of 1,000,000 JSONL entries with `hodie import jsonl`, beside `sqlite-utils insert` of the
   same file in the same run.
 - 500 concurrent comment posts through the real form against `hodie serve`, on SQLite and
-  PostgreSQL, beside GETs of the same page at the same concurrency.
-
+  PostgreSQL, beside GETs of the same page at the same concurrency; then 500 Webmentions one at a
+  time beside GETs of their target, and 60 s of 50 users reading a day page and posting comments.
 - The weight of a day page and an article page as fetched from `hodie serve`.
 
 `python bench/run.py lookup`, `... import`, `... comments` or `... weight` runs one section and keeps the others
@@ -214,9 +214,9 @@ def comments_section() -> list[str]:
         targets.append(("PostgreSQL", pg))
     rows = []
     for label, url in targets:
-        print(f"500 concurrent comment posts on {label}...", file=sys.stderr)
+        print(f"Comment posts, Webmentions and mixed load on {label}...", file=sys.stderr)
         out = subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "comments_load.py"), url, "500", "50"],
+            [sys.executable, str(ROOT / "bench" / "comments_load.py"), url, "500", "50", "60"],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         rows.append((label, json.loads(out.stdout.strip().splitlines()[-1])))
@@ -245,6 +245,60 @@ def comments_section() -> list[str]:
     lines += [
         "",
         f"Goal: none lost, no 5xx, on {' and '.join(label for label, _ in rows)}: {'met' if ok else '**not met**'}.",
+        "",
+        "### Webmention receiver",
+        "",
+        "Then, on the same server, 500 valid Webmentions (each its own source, the article as target) one",
+        "at a time: checked, stored and queued for verification, answered 202 with the mention's address.",
+        "The peer, interleaved with them: a GET of the same article page, one at a time.",
+        "",
+        "| database | Webmention: p50 / p95 / p99 ms | statuses | stored | GET peer: p50 / p95 / p99 ms |",
+        "|---|---|---|---|---|",
+    ]
+    for label, r in rows:
+        m, g = r["mention"], r["mention_get"]
+        lines.append(
+            f"| {label} | {m['p50_ms']} / {m['p95_ms']} / {m['p99_ms']} | "
+            f"{', '.join(f'{k}: {v}' for k, v in sorted(m['statuses'].items()))} | {r['mentions_stored']} | "
+            f"{g['p50_ms']} / {g['p95_ms']} / {g['p99_ms']} |"
+        )
+    fast = all(r["mention"]["p95_ms"] < 50 and r["mentions_stored"] == r["mentions_accepted"] == 500 for _, r in rows)
+    worst = max(r["mention"]["p95_ms"] for _, r in rows)
+    lines += [
+        "",
+        f"Goal (SECURITY.md §7, figure 13): 202 within 50 ms at the 95th percentile, each accepted mention stored"
+        f" once: {'met' if fast else '**not met**'} (worst p95 {worst} ms).",
+        "",
+        "### Mixed load",
+        "",
+        "Then 60 s of 50 users at once, each request a GET of a day page (`/russia/february-20/`, rendered",
+        "afresh each time: Hodie caches no page) nine times in ten and a comment post the tenth.",
+        "",
+        "| database | requests | reads per s | reads: p50 / p95 / p99 ms | posts: p50 / p95 / p99 ms | "
+        "acknowledged | lost | duplicated | 5xx |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, r in rows:
+        m = r["mixed"]
+        reads, posts = m["reads"], m["posts"]
+        lines.append(
+            f"| {label} | {m['requests']:,} | {m['reads_per_second']} | "
+            f"{reads['p50_ms']} / {reads['p95_ms']} / {reads['p99_ms']} | "
+            f"{posts['p50_ms']} / {posts['p95_ms']} / {posts['p99_ms']} | "
+            f"{m['acknowledged']} | {m['lost']} | {m['duplicated']} | {m['server_5xx']} |"
+        )
+    checks = {
+        "no 5xx": all(r["mixed"]["server_5xx"] == 0 for _, r in rows),
+        "none lost or doubled": all(r["mixed"]["lost"] == 0 == r["mixed"]["duplicated"] for _, r in rows),
+        "day page p95 under 500 ms": all(r["mixed"]["reads"]["p95_ms"] < 500 for _, r in rows),
+        "comment post p95 under 500 ms": all(r["mixed"]["posts"]["p95_ms"] < 500 for _, r in rows),
+        "at least 300 reads a second": all(r["mixed"]["reads_per_second"] >= 300 for _, r in rows),
+    }
+    lines += [
+        "",
+        "Goals (SECURITY.md §7, figure 16, for a page not cached): "
+        + "; ".join(f"{name}: {'met' if ok else '**not met**'}" for name, ok in checks.items())
+        + ".",
     ]
     return lines
 

@@ -39,3 +39,15 @@ def test_the_import_benchmark_runs(tmp_path: Path) -> None:
     result = _last_json(["bench/import_jsonl.py", "3000"], {**os.environ})
     assert result["entries"] == 3000
     assert all(result[k]["rate"] > 0 for k in ("hodie", "hodie_reimport", "sqlite_utils", "floor", "floor_rows"))
+
+
+def test_the_comment_and_webmention_load_benchmark_runs(tmp_path: Path) -> None:
+    env = {**os.environ, "HODIE_HOME": str(tmp_path)}
+    result = _last_json(["bench/comments_load.py", f"sqlite:///{tmp_path}/c.sqlite3", "20", "5", "4"], env)
+    assert result["acknowledged"] == 20 and result["lost"] == 0 and result["duplicated"] == 0
+    assert result["mention"]["statuses"] == {"202": 20}
+    assert result["mentions_accepted"] == result["mentions_stored"] == 20
+    assert result["mention_get"]["statuses"] == {"200": 20}
+    mixed = result["mixed"]
+    assert mixed["server_5xx"] == 0 and mixed["lost"] == 0 and mixed["duplicated"] == 0
+    assert mixed["reads"]["statuses"].get("200", 0) > 0 and mixed["acknowledged"] > 0

@@ -187,7 +187,19 @@ def pages() -> list[tuple[str, str]]:
 
 RUNS_SCRIPT = {"script", "iframe", "frame", "object", "embed", "base", "applet", "portal"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset"}
-SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|[/?#.]|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
+SAFE_SCHEMES = {"", "http", "https", "mailto"}  # "": no scheme, an address relative to the page
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def scheme_of(address: str) -> str:
+    """The scheme a browser reads in ``address`` (the WHATWG URL parser: leading and trailing C0
+    controls and spaces stripped, tabs and newlines removed anywhere; a scheme is a letter, then
+    letters, digits, "+", "-" or ".", then ":"), or "" for a relative address."""
+    address = re.sub(r"[\t\n\r]", "", address.strip("".join(map(chr, range(0x21)))))
+    found = SCHEME.match(address)
+    return found.group(1).lower() if found else ""
+
+
 OWN_SCRIPTS = re.compile(r"^/static/hodie/[\w.-]+\.js$")
 
 
@@ -220,10 +232,8 @@ def audit(page: bytes, url: str) -> list[str]:
                 found.append(f"{url}: <{tag} {name}={value[:60]!r}>")
             if tag == "link" and attributes.get("rel") == "icon" and value == "data:,":
                 continue  # Hodie's own empty icon: no request for /favicon.ico
-            if name in URL_ATTRIBUTES:
-                address = re.sub(r"[\x00-\x20]", "", value)  # what a browser ignores in a scheme
-                if not SAFE_SCHEME.match(address):
-                    found.append(f"{url}: <{tag} {name}={value[:60]!r}>")
+            if name in URL_ATTRIBUTES and scheme_of(value) not in SAFE_SCHEMES:
+                found.append(f"{url}: <{tag} {name}={value[:60]!r}>")
             if name == "style" and re.search(r"expression\(|javascript:|behavior:", value, re.IGNORECASE):
                 found.append(f"{url}: <{tag} style={value[:60]!r}>")
     return found
@@ -369,6 +379,26 @@ def framed(live_server, documents: list[str], tmp: Path) -> tuple[list[str], lis
 )
 def test_the_audit_finds_what_could_run(document):
     assert audit(b"<!doctype html><html><head></head><body>" + document + b"</body></html>", "/x") != []
+
+
+@pytest.mark.parametrize(
+    ("address", "scheme"),
+    [
+        (" \x01javascript:alert(1)", "javascript"),
+        ("jav\tascript:alert(1)", "javascript"),
+        ("JaVaScRiPt:alert(1)", "javascript"),
+        ("data:text/html,x", "data"),
+        ("https://example.org/", "https"),
+        ("/day/", ""),
+        ("[a]java[b]script[c]:alert(101)", ""),  # "[" cannot begin a scheme: a relative address
+        ("java\\0script:alert(1)", ""),  # a backslash cannot be in one
+        ("jav   ascript:alert(1)", ""),  # nor a space inside
+        ("java\x01script:alert(1)", ""),  # nor a control character that is not at either end
+        ("`xx:xx`onerror=alert(1)", ""),
+    ],
+)
+def test_the_audit_reads_schemes_as_browsers_do(address, scheme):
+    assert scheme_of(address) == scheme
 
 
 def test_the_audit_passes_a_plain_page():
