@@ -207,6 +207,14 @@ def import_lines(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _ms(t: dict[str, Any]) -> str:
+    return f"{t['p50_ms']} / {t['p95_ms']} / {t['p99_ms']}"
+
+
+def _statuses(t: dict[str, Any]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in sorted(t["statuses"].items()))
+
+
 def comments_section() -> list[str]:
     targets = [("SQLite", f"sqlite:///{tempfile.mkdtemp(prefix='hodie-load-')}/hodie.sqlite3")]
     pg = postgres_url()
@@ -236,8 +244,7 @@ def comments_section() -> list[str]:
     for label, r in rows:
         p, g = r["post"], r["get"]
         lines.append(
-            f"| {label} | {p['per_second']} / {p['p50_ms']} / {p['p95_ms']} / {p['p99_ms']} | "
-            f"{', '.join(f'{k}: {v}' for k, v in sorted(p['statuses'].items()))} | {r['acknowledged']} | "
+            f"| {label} | {p['per_second']} / {_ms(p)} | {_statuses(p)} | {r['acknowledged']} | "
             f"{r['distinct_shown']} | {r['lost']} | {r['duplicated']} | {r['server_5xx']} | "
             f"{r['database_locked_in_log']} | {g['per_second']} / {g['p50_ms']} / {g['p99_ms']} |"
         )
@@ -256,11 +263,9 @@ def comments_section() -> list[str]:
         "|---|---|---|---|---|",
     ]
     for label, r in rows:
-        m, g = r["mention"], r["mention_get"]
         lines.append(
-            f"| {label} | {m['p50_ms']} / {m['p95_ms']} / {m['p99_ms']} | "
-            f"{', '.join(f'{k}: {v}' for k, v in sorted(m['statuses'].items()))} | {r['mentions_stored']} | "
-            f"{g['p50_ms']} / {g['p95_ms']} / {g['p99_ms']} |"
+            f"| {label} | {_ms(r['mention'])} | {_statuses(r['mention'])} | {r['mentions_stored']} | "
+            f"{_ms(r['mention_get'])} |"
         )
     fast = all(r["mention"]["p95_ms"] < 50 and r["mentions_stored"] == r["mentions_accepted"] == 500 for _, r in rows)
     worst = max(r["mention"]["p95_ms"] for _, r in rows)
@@ -280,11 +285,8 @@ def comments_section() -> list[str]:
     ]
     for label, r in rows:
         m = r["mixed"]
-        reads, posts = m["reads"], m["posts"]
         lines.append(
-            f"| {label} | {m['requests']:,} | {m['reads_per_second']} | "
-            f"{reads['p50_ms']} / {reads['p95_ms']} / {reads['p99_ms']} | "
-            f"{posts['p50_ms']} / {posts['p95_ms']} / {posts['p99_ms']} | "
+            f"| {label} | {m['requests']:,} | {m['reads_per_second']} | {_ms(m['reads'])} | {_ms(m['posts'])} | "
             f"{m['acknowledged']} | {m['lost']} | {m['duplicated']} | {m['server_5xx']} |"
         )
     checks = {

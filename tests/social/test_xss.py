@@ -127,6 +127,13 @@ def corpus() -> list[str]:
     return [p for p in payloads if p.strip()]
 
 
+def limited_corpus() -> list[str]:
+    """The whole corpora, or their first HODIE_XSS_LIMIT payloads (to try the harness quickly)."""
+    payloads = corpus()
+    assert len(payloads) > 7000
+    return payloads[: int(os.environ.get("HODIE_XSS_LIMIT", len(payloads)))]
+
+
 def _local(url: str) -> bool:
     from urllib.parse import urlsplit
 
@@ -237,9 +244,7 @@ def test_own_payloads_never_run(browser, live_server, tmp_path):
 @pytest.mark.shared
 @pytest.mark.skipif(not SECURITY.is_dir(), reason=f"{SECURITY} is absent: the XSS corpora are not available")
 def test_the_xss_corpora_never_run(browser, live_server, tmp_path):
-    payloads = corpus()
-    assert len(payloads) > 7000
-    payloads = payloads[: int(os.environ.get("HODIE_XSS_LIMIT", len(payloads)))]
+    payloads = limited_corpus()
     ran, caught, hung = check(browser, live_server, payloads, tmp_path)
     ARTIFACTS.mkdir(exist_ok=True)
     figures = {
