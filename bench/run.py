@@ -181,13 +181,12 @@ def import_lines(rows: list[dict[str, Any]]) -> list[str]:
             " dropping them. The rest of the gap, "
             f"{per_entry:.0f} µs an entry at {big['entries']:,}, is reading each line, reading and checking its date,"
             " the change hash, the duplicate check and the slug."
+            + f" Per entry: the peer spends {peer_us:.1f} µs on everything; Hodie's storing alone takes"
+            f" {floor_us:.1f} µs on the one core SQLite writes from"
             + (
-                f" Per entry: the peer spends {peer_us:.1f} µs on everything; Hodie's storing alone takes"
-                f" {floor_us:.1f} µs on the one core SQLite writes from, more than that, so no split of the Python"
-                " work across the two cores can reach the peer's rate."
+                ", more than that, so no split of the Python work across the two cores can reach the peer's rate."
                 if floor_us > peer_us
-                else f" Per entry: the peer spends {peer_us:.1f} µs on everything; Hodie's storing alone takes"
-                f" {floor_us:.1f} µs on the one core SQLite writes from."
+                else "."
             )
             + f" The full-text and membership rows are {extras_us:.1f} µs of it; without them (the entry rows"
             f" alone), the Python work would still have to move whole to the second core, overlap perfectly and"
@@ -215,6 +214,9 @@ def _statuses(t: dict[str, Any]) -> str:
     return ", ".join(f"{k}: {v}" for k, v in sorted(t["statuses"].items()))
 
 
+MIXED_SECONDS = 60  # the mixed-load phase of the comments benchmark
+
+
 def comments_section() -> list[str]:
     targets = [("SQLite", f"sqlite:///{tempfile.mkdtemp(prefix='hodie-load-')}/hodie.sqlite3")]
     pg = postgres_url()
@@ -224,7 +226,7 @@ def comments_section() -> list[str]:
     for label, url in targets:
         print(f"Comment posts, Webmentions and mixed load on {label}...", file=sys.stderr)
         out = subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "comments_load.py"), url, "500", "50", "60"],
+            [sys.executable, str(ROOT / "bench" / "comments_load.py"), url, "500", "50", str(MIXED_SECONDS)],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         rows.append((label, json.loads(out.stdout.strip().splitlines()[-1])))
@@ -276,7 +278,8 @@ def comments_section() -> list[str]:
         "",
         "### Mixed load",
         "",
-        "Then 60 s of 50 users at once, each request a GET of a day page (`/russia/february-20/`, rendered",
+        f"Then {MIXED_SECONDS} s of 50 users at once, each request a GET of a day page "
+        "(`/russia/february-20/`, rendered",
         "afresh each time: Hodie caches no page) nine times in ten and a comment post the tenth.",
         "",
         "| database | requests | reads per s | reads: p50 / p95 / p99 ms | posts: p50 / p95 / p99 ms | "

@@ -54,7 +54,7 @@ def render(text: str, markup: str = "markdown") -> Markup:
     if markup == "html":
         return Markup(clean_html(text))  # noqa: S704 - cleaned by nh3
     if markup == "text":
-        return Markup(clean_html(text_to_html(text), comment=True))  # noqa: S704 - escaped, then cleaned
+        return Markup(clean_html(text_to_html(text), comment=True, settle=False))  # noqa: S704 - escaped, then cleaned
     return render_markdown(text)
 
 
@@ -86,4 +86,4 @@ def render_comment(comment: object) -> Markup:
         html = text_to_html(body)
     else:
         html = body
-    return Markup(clean_html(html, comment=True))  # noqa: S704 - cleaned by nh3
+    return Markup(clean_html(html, comment=True, settle=False))  # noqa: S704 - cleaned by nh3

@@ -54,15 +54,16 @@ def autop(text: str) -> str:
     return "\n".join(out)
 
 
-def clean_html(text: str, comment: bool = False) -> str:
+def clean_html(text: str, comment: bool = False, settle: bool = True) -> str:
     """Sanitise HTML from an import or a feed; links get ``rel="nofollow ugc"`` in comments.
 
     nh3's output is not always a fixed point: a ``</p>`` met inside a dropped ``<select>`` or
     ``<object>`` leaves ``<p><p></p></p>``, which the next parse reads differently. Cleaning repeats
     until nothing changes (two rounds in every case of the XSS corpora), so what is stored is
-    exactly what cleaning it again gives."""
+    exactly what cleaning it again gives. ``settle=False`` is one round, for HTML made just now to
+    be shown and not stored: it is as safe, and a page of comments is not cleaned twice over."""
     text = _SHORTCODE.sub("", text or "")
-    for _ in range(4):
+    for _ in range(4 if settle else 1):
         cleaned = nh3.clean(
             text,
             tags=COMMENT_TAGS if comment else ARTICLE_TAGS,

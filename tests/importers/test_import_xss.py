@@ -24,6 +24,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pytest
@@ -39,7 +40,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # XML 1.0 cannot carry these characters at all: an exporter leaves them out, and so do we.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 PER_DAY = 100
-TABS = 12
 BROWSER_STRIDE = 20
 
 
@@ -166,22 +166,19 @@ def stored_html_is_clean() -> list[str]:
     return unclean
 
 
-def pages() -> list[tuple[str, str]]:
-    """(address, the part of the page that shows imported text) for every page to load."""
+def pages() -> list[str]:
+    """Every page that shows imported text: each article's, each entry's, and each day's of the CSV."""
     from hodie.almanac.days import day_slug
     from hodie.almanac.models import Article, Collection, Entry
 
-    found = [(a.get_absolute_url(), "main *") for a in Article.objects.order_by("pk")]
+    found = [a.get_absolute_url() for a in Article.objects.order_by("pk")]
     collection = Collection.objects.get(slug="xss")
-    seen: set[str] = set()
+    days: dict[str, None] = {}
     for entry in Entry.objects.filter(source_id__startswith="x").order_by("pk"):
-        found.append((entry.get_absolute_url(), "main *"))
+        found.append(entry.get_absolute_url())
         month, day = day_of(int(entry.source_id.rsplit("x", 1)[-1]))
-        url = reverse("almanac:day", args=[collection.slug, day_slug(month, day)])
-        if url not in seen:
-            seen.add(url)
-            found.append((url, "main *"))
-    return found
+        days[reverse("almanac:day", args=[collection.slug, day_slug(month, day)])] = None
+    return found + list(days)
 
 
 RUNS_SCRIPT = {"script", "iframe", "frame", "object", "embed", "base", "applet", "portal"}
@@ -238,13 +235,13 @@ def audit(page: bytes, url: str) -> list[str]:
     return found
 
 
-def audit_all(urls: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+def audit_all(urls: list[str]) -> tuple[list[str], list[str]]:
     """(findings on every page, the pages' HTML): rendered in-process, as the live server would."""
     from django.test import Client
 
     client = Client()
     findings, documents = [], []
-    for url, _ in urls:
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         findings += audit(response.content, url)
@@ -252,7 +249,7 @@ def audit_all(urls: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
     return findings, documents
 
 
-def check(browser, live_server, payloads: list[str], tmp: Path, *, tabs: bool = True) -> dict:
+def check(browser, live_server, payloads: list[str], tmp: Path, *, one_by_one: bool = True) -> dict:
     from django.db import connection
 
     from hodie.almanac.models import Article, Collection, Comment, Entry
@@ -276,13 +273,13 @@ def check(browser, live_server, payloads: list[str], tmp: Path, *, tabs: bool = 
     figures["pages"] = len(urls)
     figures["audit_findings"], documents = audit_all(urls)
     connection.close()  # the live server's threads open their own
-    if tabs:  # each page at its own address, in tabs
+    if one_by_one:  # each page at its own address
         figures["executed"], figures["caught_on_control"] = visit(browser, live_server.url, urls)
     else:  # the corpora: the same documents, a hundred to a browser page in frames (test_xss's harness)
         # Every day page (a hundred entries each) and one page in BROWSER_STRIDE of the rest: at
         # about 0.1 s a page in the browser, all 29,000 would take most of CI's hour; the audit
         # above has read every one of them.
-        chosen = [doc for (url, _), doc in zip(urls, documents, strict=True) if "/articles/" not in url
+        chosen = [doc for url, doc in zip(urls, documents, strict=True) if "/articles/" not in url
                   and "/entries/" not in url]  # fmt: skip
         chosen += documents[::BROWSER_STRIDE]
         figures["browser_pages"] = len(chosen)
@@ -292,8 +289,9 @@ def check(browser, live_server, payloads: list[str], tmp: Path, *, tabs: bool = 
     return figures
 
 
-def visit(browser, origin: str, urls: list[tuple[str, str]]) -> tuple[list[str], int]:
-    """Load the pages TABS at a time, poke what they show and return every script run recorded.
+def visit(browser, origin: str, urls: list[str]) -> tuple[list[str], int]:
+    """Load each page, poke what it shows and return every script run recorded, with the count a
+    control caught (:func:`controls`).
 
     The browser ignores the Content-Security-Policy here (``bypass_csp``): the policy forbids inline
     script, so with it nothing could run even if escaping or sanitising failed. What is judged is
@@ -301,33 +299,26 @@ def visit(browser, origin: str, urls: list[tuple[str, str]]) -> tuple[list[str],
     context = browser.new_context(bypass_csp=True)
     context.add_init_script(DETECTOR)
     context.route("**/*", lambda route: route.continue_() if _local(route.request.url) else route.abort())
-    statuses: dict[str, int] = {}
-    context.on(
-        "response",
-        lambda r: statuses.__setitem__(r.url, r.status) if r.request.is_navigation_request() else None,
-    )
-    tabs = []
-    for _ in range(TABS):
-        page = context.new_page()
-        dialogs: list[str] = []
-        page.on("dialog", lambda d, dialogs=dialogs: (dialogs.append(d.message), d.dismiss()))
-        tabs.append((page, dialogs))
+    page, dialogs = new_tab(context)
     ran: list[str] = []
-    for start in range(0, len(urls), TABS):
-        batch = list(zip(tabs, urls[start : start + TABS], strict=False))
-        for (page, _), (url, _) in batch:
-            page.evaluate("address => { window.location.href = address; }", origin + url)
-        for (page, _), (url, selector) in batch:
-            page.wait_for_url(origin + url, wait_until="load")
-            page.evaluate(POKE, selector)
-        batch[-1][0][0].wait_for_timeout(150)
-        for (page, dialogs), (url, _) in batch:
-            assert statuses.get(origin + url) == 200, (url, statuses.get(origin + url))
-            ran += [f"{url}: {hit}" for hit in page.evaluate("window.__xss || []") + dialogs]
-            dialogs.clear()
+    for url in urls:
+        response = page.goto(origin + url, wait_until="load")
+        assert response is not None and response.status == 200, (url, response and response.status)
+        page.evaluate(POKE, "main *")
+        page.wait_for_timeout(30)
+        ran += [f"{url}: {hit}" for hit in page.evaluate("window.__xss || []") + dialogs]
+        dialogs.clear()
     control = controls(context, origin)
     context.close()
     return ran, control
+
+
+def new_tab(context) -> tuple[Any, list[str]]:
+    """A page of ``context`` and the list its dialogs are recorded in (each dismissed)."""
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return page, dialogs
 
 
 def controls(context, origin: str) -> int:
@@ -335,9 +326,7 @@ def controls(context, origin: str) -> int:
     unescaped (a new tab each, as some payloads navigate away): the recorder is live here too."""
     caught = 0
     for payload in OWN_PAYLOADS:
-        page = context.new_page()
-        dialogs: list[str] = []
-        page.on("dialog", lambda d, dialogs=dialogs: (dialogs.append(d.message), d.dismiss()))
+        page, dialogs = new_tab(context)
         try:
             page.goto(origin + "/robots.txt")
             page.set_content(f"<!doctype html><main>{payload}</main>", wait_until="load")
@@ -430,7 +419,7 @@ def test_own_payloads_never_run_after_import(browser, live_server, tmp_path):
 @pytest.mark.skipif(not SECURITY.is_dir(), reason=f"{SECURITY} is absent: the XSS corpora are not available")
 def test_the_xss_corpora_never_run_after_import(browser, live_server, tmp_path):
     payloads = limited_corpus()
-    figures = check(browser, live_server, payloads, tmp_path, tabs=False)
+    figures = check(browser, live_server, payloads, tmp_path, one_by_one=False)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "xss-imports.json").write_text(json.dumps(figures, indent=1))
     assert figures["unclean_fields"] == []
