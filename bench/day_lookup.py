@@ -46,15 +46,15 @@ def load(n: int, collections: int) -> float:
         for table in ("almanac_membership", "almanac_entry", "almanac_collection"):
             cursor.execute(f"DELETE FROM {table}")
         cursor.executemany(
-            "INSERT INTO almanac_collection (id, slug, title, region, anniversary_policy, language, description)"
-            " VALUES (%s, %s, %s, 'ru', 'standard', 'en', '')",
+            "INSERT INTO almanac_collection (id, slug, title, region, anniversary_policy, language, description,"
+            " translations) VALUES (%s, %s, %s, 'ru', 'standard', 'en', '', '{}')",
             [(c, f"c{c}", f"Collection {c}") for c in range(1, collections + 1)],
         )
     entry_sql = (
         "INSERT INTO almanac_entry (id, kind, title, slug, summary, body, featured, date_text, edtf, calendar,"
         " precision, earliest_jdn, latest_jdn, year, standard_key, julian_key, observance_key, policy, created,"
-        " updated, import_hash, needs_review) VALUES (%s, %s, %s, %s, '', '', false, %s, %s, %s, %s, %s, %s, %s,"
-        " %s, %s, %s, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '', false)"
+        " updated, import_hash, needs_review, language, translations) VALUES (%s, %s, %s, %s, '', '', false, %s, %s,"
+        " %s, %s, %s, %s, %s, %s, %s, %s, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '', false, 'en', '{}')"
     )
     member_sql = "INSERT INTO almanac_membership (collection_id, entry_id, day_key) VALUES (%s, %s, %s)"
     batch: list[tuple] = []

@@ -13,7 +13,12 @@ decompression so that a gzip bomb stops at the cap too; no proxies or ``.netrc``
 environment. Loopback addresses are allowed only when the caller says so (tests, a partner site
 on the same machine); then any port on them is allowed as well.
 
-No Django here: the settings arrive as a :class:`Policy`.
+Failures come as two types, so that a caller decides by type whether to try again, never by
+reading the message: :class:`FetchRefused` (the URL or the answer breaks the policy: asking again
+gets the same refusal) and :class:`FetchFailed` (the network let us down: no answer from DNS, the
+connection refused or reset, time up: a later attempt may succeed). Both are :class:`FetchError`.
+
+No Django here: the settings arrive as a :class:`Policy` (``tests/test_purity.py`` holds that line).
 """
 
 from __future__ import annotations
@@ -35,8 +40,21 @@ from hodie import __version__
 USER_AGENT = f"Hodie/{__version__} (+https://github.com/hodie)"
 
 
-class FetchRefused(Exception):
-    """A URL Hodie will not fetch, or a fetch that broke a limit; the message says which."""
+class FetchError(Exception):
+    """A fetch that gave no usable answer; the message names the URL and the reason."""
+
+    #: Whether the same fetch, asked again later, may succeed.
+    transient = False
+
+
+class FetchRefused(FetchError):
+    """Refused by policy (a URL Hodie will not fetch, or an answer past a limit): permanent."""
+
+
+class FetchFailed(FetchError):
+    """Failed in transit (DNS, connection, time up): worth trying again later."""
+
+    transient = True
 
 
 @dataclass(frozen=True)
@@ -118,10 +136,18 @@ def check_url(url: str, policy: Policy) -> None:
     if not host:
         raise FetchRefused(f"{url!r} has no host")
     port = port or (443 if parts.scheme == "https" else 80)
+    # RFC 6761 §6.3: "localhost" and names under it are the loopback, whatever a resolver says
+    # (or fails to say: "localhost." may not resolve at all, and that must not read as a network failure).
+    if not policy.allow_loopback and (host.rstrip(".") == "localhost" or host.rstrip(".").endswith(".localhost")):
+        raise FetchRefused(f"{url!r}: {host} names the loopback; refused")
+    ports = ", ".join(map(str, sorted(policy.ports)))
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as err:
-        raise FetchRefused(f"{url!r}: the host {host!r} does not resolve") from err
+        if port not in policy.ports and not policy.allow_loopback:  # refused whatever the name resolves to
+            raise FetchRefused(f"{url!r}: port {port} is not one of {ports}") from err
+        # A name that does not resolve now may resolve later (a DNS outage, a domain being moved).
+        raise FetchFailed(f"{url!r}: the host {host!r} does not resolve") from err
     loopback_only = True
     for info in infos:
         ip = ipaddress.ip_address(info[4][0].split("%")[0])
@@ -130,7 +156,7 @@ def check_url(url: str, policy: Policy) -> None:
             raise FetchRefused(f"{url!r}: {host} is {ip}, {problem}; refused")
         loopback_only = loopback_only and ip.is_loopback
     if port not in policy.ports and not (policy.allow_loopback and loopback_only):
-        raise FetchRefused(f"{url!r}: port {port} is not one of {', '.join(map(str, sorted(policy.ports)))}")
+        raise FetchRefused(f"{url!r}: port {port} is not one of {ports}")
 
 
 def fetch(
@@ -138,10 +164,11 @@ def fetch(
     policy: Policy,
     method: str = "GET",
     headers: dict[str, str] | None = None,
-    data: dict[str, str] | None = None,
+    data: dict[str, str] | bytes | None = None,
 ) -> Fetched:
     """Fetch ``url`` under ``policy``, following at most ``policy.max_redirects`` redirects for a
-    GET (each checked again); raise :class:`FetchRefused` for anything outside the policy."""
+    GET (each checked again); raise :class:`FetchRefused` for anything outside the policy and
+    :class:`FetchFailed` when the network fails."""
     config = Config(
         ip_filter_enable=True,
         ip_filter_allow_loopback_ips=policy.allow_loopback,
@@ -162,7 +189,7 @@ def fetch(
             except InvalidIPAddress as err:
                 raise FetchRefused(f"{url!r}: resolved to a refused address ({err})") from err
             except requests.RequestException as err:
-                raise FetchRefused(f"{url!r}: {type(err).__name__}: {err}") from err
+                raise FetchFailed(f"{url!r}: {type(err).__name__}: {err}") from err
             # A server that trickles bytes would keep each read under the read timeout for ever:
             # a timer closes the connection when the whole fetch has had its time.
             watchdog = threading.Timer(
@@ -184,11 +211,11 @@ def fetch(
                         if len(body) > policy.max_bytes:
                             raise FetchRefused(f"{url!r}: the response is larger than {policy.max_bytes:,} bytes")
                         if time.monotonic() - started > policy.total_timeout:
-                            raise FetchRefused(f"{url!r}: took longer than {policy.total_timeout:g} s")
+                            raise FetchFailed(f"{url!r}: took longer than {policy.total_timeout:g} s")
                 except (requests.RequestException, AttributeError, ValueError, OSError) as err:
                     if time.monotonic() - started >= policy.total_timeout:
-                        raise FetchRefused(f"{url!r}: took longer than {policy.total_timeout:g} s") from err
-                    raise FetchRefused(f"{url!r}: {type(err).__name__}: {err}") from err
+                        raise FetchFailed(f"{url!r}: took longer than {policy.total_timeout:g} s") from err
+                    raise FetchFailed(f"{url!r}: {type(err).__name__}: {err}") from err
                 finally:
                     watchdog.cancel()
                 return Fetched(

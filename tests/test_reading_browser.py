@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import shoot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def serious(page) -> list[str]:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from hodie.cli import main
 from hodie.importers import blogger, feed, wxr
-from hodie.importers.records import ArticleRecord, CommentRecord, ImportProblem, Skipped
+from hodie.importers.records import ArticleRecord, CommentRecord, ImportProblem, MediaRecord, Skipped
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIXTURES = SHARED / "fixtures"
@@ -62,6 +62,8 @@ def kinds(items):
             counts["threaded"] += bool(item.parent_id)
         elif isinstance(item, Skipped):
             counts[f"skip:{item.kind}"] += 1
+        elif isinstance(item, MediaRecord):
+            counts["media"] += 1
     return counts
 
 
@@ -86,7 +88,7 @@ def test_theme_unit_test_data():
     assert len(protected) == 1 and protected[0].status == "draft"
     assert (counts["article:published"], counts["article:draft"], counts["article:scheduled"]) == (55, 2, 1)
     assert counts["page:published"] + counts["page:draft"] == 21
-    assert counts["skip:attachment"] == 37
+    assert counts["media"] == 37 and counts["skip:attachment"] == 0
     assert counts["comment"] == 33 and counts["comment:pending"] == 3
     assert counts["comment:pingback"] + counts["comment:trackback"] == 4
     assert counts["threaded"] == 10

@@ -57,7 +57,8 @@ def test_imports_refuse_links_that_are_not_web_addresses(tmp_path: Path, demo, u
 
 
 def test_no_page_links_to_anything_but_a_web_address(client, demo) -> None:
-    from hodie.almanac.models import Article, Comment, Entry, Partner, Source
+    from hodie.almanac.models import Article, Entry, Source
+    from hodie.social.models import Comment, Partner
 
     partner = Partner.objects.create(name="Odd partner", slug="odd", site_url="ftp://files.example/")
     entry = Entry.objects.get(slug__startswith="1939-georgy")

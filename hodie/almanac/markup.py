@@ -8,7 +8,7 @@ script in a reader's browser.
 from __future__ import annotations
 
 import functools
-import re
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
@@ -40,11 +40,11 @@ def render_markdown(text: str) -> Markup:
 
 
 def plain_text(text: str) -> str:
-    """Markdown without its markup, on one line (for extracts and meta descriptions)."""
-    html = _markdown().render(text or "")
-    stripped = nh3.clean(html, tags=set())
-    stripped = stripped.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-    return re.sub(r"\s+", " ", stripped).strip()
+    """Markdown without its markup, on one line (for extracts and meta descriptions): the visible
+    text of its HTML, every entity read (``&nbsp;`` becomes a space)."""
+    from hodie.importers.html import html_to_text
+
+    return html_to_text(_markdown().render(text or ""))
 
 
 def render(text: str, markup: str = "markdown") -> Markup:
@@ -52,38 +52,57 @@ def render(text: str, markup: str = "markdown") -> Markup:
     from hodie.importers.html import clean_html, text_to_html
 
     if markup == "html":
-        return Markup(clean_html(text))  # noqa: S704 - cleaned by nh3
+        from hodie.media.hosts import unblocked  # images from a host the CSP refuses become links
+
+        return Markup(unblocked(clean_html(text)))  # noqa: S704 - cleaned by nh3; unblocked escapes what it writes
     if markup == "text":
         return Markup(clean_html(text_to_html(text), comment=True, settle=False))  # noqa: S704 - escaped, then cleaned
     return render_markdown(text)
 
 
-def lead(article) -> Markup:
-    """What a day page shows of an article: its excerpt, else the first paragraphs of its body."""
+def lead(article, said: Any = None) -> Markup:
+    """What a day page shows of an article: its excerpt, else the first paragraphs of its body.
+    ``said`` is that text as the reader is shown it (hodie.almanac.translations.Shown), when given."""
     from hodie.importers.html import excerpt_of
 
     if article.excerpt:
-        return render(article.excerpt, article.markup)
-    return Markup(excerpt_of(str(render(article.body, article.markup)), limit=900))  # noqa: S704 - from cleaned HTML
+        return render(str(said) if said is not None else article.excerpt, article.markup)
+    body = str(said) if said is not None else article.body
+    return Markup(excerpt_of(str(render(body, article.markup)), limit=900))  # noqa: S704 - from cleaned HTML
+
+
+#: How deep a comment's Markdown may nest (quotes in lists in emphasis…): deeper is left as text.
+COMMENT_MAX_NESTING = 8
 
 
 @functools.cache
 def _comment_markdown() -> MarkdownIt:
     # The small subset readers get: paragraphs, line breaks, emphasis, code, links, quotes, lists.
-    return MarkdownIt("zero", {"html": False, "linkify": False}).enable(
+    md = MarkdownIt("zero", {"html": False, "linkify": False}).enable(
         ["emphasis", "backticks", "link", "newline", "blockquote", "list", "escape"]
     )
+    md.options["maxNesting"] = COMMENT_MAX_NESTING
+    return md
 
 
-def render_comment(comment: object) -> Markup:
-    """A comment's text as safe HTML; every link ``rel="nofollow ugc"``, whatever its origin."""
+def render_comment_source(body: str, markup: str) -> Markup:
+    """A comment's text as safe HTML, rendered now; every link ``rel="nofollow ugc"``. Called when a
+    comment is stored (its ``html``): a page shows what this gave, never renders again."""
     from hodie.importers.html import clean_html, text_to_html
 
-    body, markup = getattr(comment, "body", ""), getattr(comment, "markup", "text")
     if markup == "markdown":
         html = _comment_markdown().render(body or "")
     elif markup == "text":
         html = text_to_html(body)
     else:
         html = body
-    return Markup(clean_html(html, comment=True, settle=False))  # noqa: S704 - cleaned by nh3
+    return Markup(clean_html(html, comment=True))  # noqa: S704 - cleaned by nh3
+
+
+def render_comment(comment: object) -> Markup:
+    """A comment as safe HTML: the HTML rendered when it was stored, or (a row stored before that
+    column) rendered now from its text."""
+    stored = getattr(comment, "html", "")
+    if stored:
+        return Markup(stored)  # noqa: S704 - rendered and cleaned by render_comment_source when stored
+    return render_comment_source(getattr(comment, "body", ""), getattr(comment, "markup", "text"))

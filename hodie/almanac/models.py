@@ -15,17 +15,22 @@ from hodie.dates import (
     HistoricalDate,
     HodieError,
     filing,
+    filing_key,
     format_date,
-    format_day,
     format_year,
     parse_date,
     parse_edtf,
 )
+from hodie.importers.records import KINDS, LANGUAGES
 
-KINDS = (("event", "Event"), ("birth", "Birth"), ("death", "Death"), ("holiday", "Holiday"))
 POLICY_CHOICES = [(policy, policy.capitalize()) for policy in POLICIES]
 REGION_CHOICES = [(code, region.name) for code, region in REGIONS.items()]
-LANGUAGE_CHOICES = (("en", "English"), ("ru", "Russian"))
+# The columns a hodie.dates.Filing fills, in its order: Entry.apply_date and the import writer's rows.
+FILING_COLUMNS = (
+    "precision", "earliest_jdn", "latest_jdn", "year", "standard_key", "julian_key", "observance_key",
+)  # fmt: skip
+LANGUAGE_NAMES = {"en": "English", "ru": "Russian"}
+LANGUAGE_CHOICES = [(code, LANGUAGE_NAMES.get(code, code)) for code in LANGUAGES]
 
 
 def unique_slug(model: type[models.Model], text: str, instance_pk: int | None = None, field: str = "slug") -> str:
@@ -42,9 +47,31 @@ def unique_slug(model: type[models.Model], text: str, instance_pk: int | None = 
     return f"{base}-{n}"
 
 
-class Collection(models.Model):
-    slug = models.SlugField(unique=True, help_text="Used in URLs: /<slug>/february-20/")
-    title = models.CharField(max_length=200, help_text='As in "February 20 in <title>", e.g. "Russian history".')
+class Translatable(models.Model):
+    """Text in its original ``language`` in the model's own fields, and its translations beside it
+    in one JSON column (why a column and not django-parler: hodie/almanac/translations.py)."""
+
+    language = models.CharField(
+        max_length=5, choices=LANGUAGE_CHOICES, default="en", help_text="The language the text is written in."
+    )
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Translations of the text, by language: {"ru": {"title": "…", "summary": "…"}}.',
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        from .translations import check
+
+        check(self)
+
+
+class Collection(Translatable):
+    slug = models.SlugField(unique=True, help_text="Used in URLs: /‹slug›/february-20/")
+    title = models.CharField(max_length=200, help_text='As in "February 20 in ‹title›", e.g. "Russian history".')
     region = models.CharField(
         max_length=20,
         choices=REGION_CHOICES,
@@ -52,7 +79,6 @@ class Collection(models.Model):
         help_text="Decides the calendar of a date typed without O.S./N.S.",
     )
     anniversary_policy = models.CharField(max_length=12, choices=POLICY_CHOICES, default="standard")
-    language = models.CharField(max_length=5, choices=LANGUAGE_CHOICES, default="en")
     description = models.TextField(blank=True)
 
     class Meta:
@@ -75,42 +101,34 @@ class Collection(models.Model):
                 entry.sync_memberships()
 
 
-class Partner(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(unique=True)
-    site_url = models.URLField(blank=True)
-    feed_url = models.URLField(blank=True)
-    attribution = models.CharField(
-        max_length=300, blank=True, help_text='e.g. "written together with ExecutedToday.com"'
-    )
-    description = models.TextField(blank=True)
+class Named(Translatable):
+    """What a person, a place and a tag share: a name, a unique slug made from it when none is
+    given, and a page of the entries that mention it (URL name ``almanac:<model name>``)."""
 
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Person(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True, max_length=100)
-    description = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(Translatable.Meta):
+        abstract = True
         ordering = ["name"]
-        verbose_name_plural = "people"
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("almanac:person", args=[self.slug])
+        return reverse(f"almanac:{self._meta.model_name}", args=[self.slug])
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Person, self.name, self.pk)
+            self.slug = unique_slug(type(self), self.name, self.pk)
         super().save(*args, **kwargs)
+
+
+class Person(Named):
+    description = models.TextField(blank=True)
+
+    class Meta(Named.Meta):
+        verbose_name_plural = "people"
 
 
 class Alias(models.Model):
@@ -125,46 +143,15 @@ class Alias(models.Model):
         return self.name
 
 
-class Place(models.Model):
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(unique=True, max_length=100)
+class Place(Named):
     description = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["name"]
 
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("almanac:place", args=[self.slug])
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Place, self.name, self.pk)
-        super().save(*args, **kwargs)
-
-
-class Tag(models.Model):
+class Tag(Named):
     name = models.CharField(max_length=100)
-    slug = models.SlugField(unique=True, max_length=100)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("almanac:tag", args=[self.slug])
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Tag, self.name, self.pk)
-        super().save(*args, **kwargs)
 
 
-class Entry(models.Model):
+class Entry(Translatable):
     """A dated thing that happened: an event, a birth, a death or a holiday.
 
     The date is kept as the editor typed it (``date_text``), as EDTF plus calendar (the honest
@@ -172,8 +159,11 @@ class Entry(models.Model):
     anniversary keys (month * 100 + day) for day pages.
     """
 
+    # The kinds an importer's record may carry (hodie.importers.records.KINDS, Django-free), as choices.
+    Kind = models.TextChoices("Kind", [(kind.upper(), kind) for kind in KINDS])
+
     collections = models.ManyToManyField(Collection, through="Membership", related_name="entries")
-    kind = models.CharField(max_length=10, choices=KINDS, default="event")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EVENT)
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=100, unique=True)
     summary = models.TextField(blank=True)
@@ -213,6 +203,9 @@ class Entry(models.Model):
     class Meta:
         ordering = ["earliest_jdn", "pk"]
         verbose_name_plural = "entries"
+        # Feeds: the newest entries, read backwards from the index's end, 50 rows whatever the size.
+        # (Listings in date order read earliest_jdn's own index: hodie/almanac/keyset.py.)
+        indexes = [models.Index(fields=["created", "id"], name="entry_newest")]
 
     def __str__(self) -> str:
         return f"{self.display_year}: {self.title}" if self.display_year else self.title
@@ -239,14 +232,11 @@ class Entry(models.Model):
         observance = (
             (self.observance_month, self.observance_day) if self.observance_month and self.observance_day else None
         )
-        (
-            self.precision, self.earliest_jdn, self.latest_jdn, self.year,
-            self.standard_key, self.julian_key, self.observance_key,
-        ) = filing(date, observance)  # fmt: skip
+        for column, value in zip(FILING_COLUMNS, filing(date, observance), strict=True):
+            setattr(self, column, value)
 
     def key_for(self, policy: str) -> int | None:
-        effective = self.policy or policy
-        return {"standard": self.standard_key, "julian": self.julian_key, "observance": self.observance_key}[effective]
+        return filing_key(self, self.policy or policy)
 
     @property
     def display_year(self) -> str:
@@ -259,6 +249,7 @@ class Entry(models.Model):
         return format_date(self.date, language, old_style_first)
 
     def clean(self) -> None:
+        super().clean()
         if bool(self.observance_month) != bool(self.observance_day):
             raise ValidationError("Give both the observance month and day, or neither.")
         if self.observance_month and self.observance_day:
@@ -330,18 +321,6 @@ class Source(models.Model):
         return self.title or self.url
 
 
-class Author(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.SET_NULL)
-    url = models.URLField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status__in=("published", "scheduled"), publish_at__lte=timezone.now())
@@ -355,7 +334,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(models.Q(permalink__in=wanted) | models.Q(full_url__in=wanted))
 
 
-class Article(models.Model):
+class Article(Translatable):
     STATUSES = (("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published"))
     KINDS = (("article", "Article"), ("page", "Page"))
     MARKUPS = (("markdown", "Markdown"), ("html", "HTML (imported)"))
@@ -365,9 +344,11 @@ class Article(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     excerpt = models.TextField(blank=True, help_text="Markdown. Shown on day pages; a few paragraphs.")
     body = models.TextField(blank=True, help_text="Markdown. Empty when the full text lives on the partner's site.")
-    authors = models.ManyToManyField(Author, blank=True, related_name="articles")
-    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
-    cowritten = models.BooleanField(default=False, help_text='Shows "written together with <partner>".')
+    authors = models.ManyToManyField("social.Author", blank=True, related_name="articles")
+    partner = models.ForeignKey(
+        "social.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    cowritten = models.BooleanField(default=False, help_text='Shows "written together with ‹partner›".')
     full_url = models.URLField(blank=True, max_length=500, help_text="The full article on the partner's site.")
     status = models.CharField(max_length=10, choices=STATUSES, default="draft")
     publish_at = models.DateTimeField(default=timezone.now)
@@ -384,6 +365,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-publish_at"]
+        # An import finds each old link's article by its permalink (it scanned every article per link).
+        # An index, not db_index: on SQLite, altering the field would rebuild the table and drop its
+        # full-text triggers.
+        indexes = [models.Index(fields=["permalink"], name="article_permalink")]
 
     def __str__(self) -> str:
         return self.title
@@ -392,6 +377,7 @@ class Article(models.Model):
         return reverse("almanac:article", args=[self.slug])
 
     def clean(self) -> None:
+        super().clean()
         if self.cowritten and not self.partner_id:
             raise ValidationError({"cowritten": "A co-written article names its partner."})
         if not self.body and not self.full_url and self.status != "draft":
@@ -401,91 +387,6 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(Article, self.title, self.pk)
         super().save(*args, **kwargs)
-
-
-class Comment(models.Model):
-    """A reader's comment on an article, an entry or a day page: imported, posted through the
-    site's form, or received as a Webmention from another site."""
-
-    STATUSES = (("approved", "Approved"), ("pending", "Pending"), ("spam", "Spam"), ("trash", "Trash"))
-    TYPES = (
-        ("comment", "Comment"), ("pingback", "Pingback"), ("trackback", "Trackback"), ("webmention", "Webmention"),
-        ("reply", "Reply (Webmention)"), ("like", "Like (Webmention)"), ("repost", "Repost (Webmention)"),
-        ("mention", "Mention (Webmention)"),
-    )  # fmt: skip
-    MARKUPS = (("text", "Plain text"), ("markdown", "Markdown"), ("html", "HTML (imported)"))
-    BADGES = (("", "None"), ("partner", "Partner"), ("author", "Author"))
-
-    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
-    entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
-    collection = models.ForeignKey(
-        Collection, null=True, blank=True, on_delete=models.CASCADE, related_name="day_comments"
-    )
-    day_key = models.PositiveSmallIntegerField(null=True, blank=True, help_text="MMDD of a day page's comments.")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
-    author_name = models.CharField(max_length=200, blank=True)
-    author_email = models.EmailField(blank=True, help_text="Never shown.")
-    author_url = models.URLField(blank=True, max_length=500)
-    body = models.TextField()
-    markup = models.CharField(max_length=10, choices=MARKUPS, default="text")
-    status = models.CharField(max_length=10, choices=STATUSES, default="pending", db_index=True)
-    comment_type = models.CharField(max_length=12, choices=TYPES, default="comment")
-    badge = models.CharField(max_length=10, choices=BADGES, default="", blank=True)
-    created = models.DateTimeField(default=timezone.now, db_index=True)
-    source_id = models.CharField(max_length=200, unique=True, null=True, blank=True)
-    source_url = models.URLField(blank=True, max_length=500, help_text="The page a Webmention came from.")
-    import_hash = models.CharField(max_length=40, blank=True, editable=False)
-    ip_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
-    notified = models.BooleanField(default=False, editable=False)
-
-    class Meta:
-        ordering = ["created", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                name="comment_has_one_target",
-                condition=(
-                    models.Q(article__isnull=False, entry__isnull=True, collection__isnull=True)
-                    | models.Q(article__isnull=True, entry__isnull=False, collection__isnull=True)
-                    | models.Q(
-                        article__isnull=True, entry__isnull=True, collection__isnull=False, day_key__isnull=False
-                    )
-                ),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.author_name or 'Anonymous'} on {self.target_label}"
-
-    @property
-    def target_label(self) -> str:
-        if self.article_id:
-            return str(self.article)
-        if self.entry_id:
-            return str(self.entry)
-        if self.collection_id and self.day_key:
-            return f"{self.collection} {format_day(self.day_key // 100, self.day_key % 100)}"
-        return "?"
-
-    def target_url(self) -> str:
-        if self.article_id:
-            return self.article.get_absolute_url()  # type: ignore[union-attr]
-        if self.entry_id:
-            return self.entry.get_absolute_url()  # type: ignore[union-attr]
-        from .days import day_slug  # days imports the models
-
-        assert self.collection is not None and self.day_key is not None
-        return reverse("almanac:day", args=[self.collection.slug, day_slug(self.day_key // 100, self.day_key % 100)])
-
-    def get_absolute_url(self) -> str:
-        return f"{self.target_url()}#comment-{self.pk}"
-
-    @property
-    def depth(self) -> int:
-        depth, node = 1, self
-        while node.parent_id and depth < 50:
-            node = node.parent  # type: ignore[assignment]
-            depth += 1
-        return depth
 
 
 class HolidayRule(models.Model):
@@ -513,3 +414,8 @@ class HolidayRule(models.Model):
             parse_rule(self.rule)
         except HodieError as err:
             raise ValidationError({"rule": str(err)}) from err
+
+
+# The pieces of pages rendered once and kept, by-products of rendering (their own module).
+from .stored import EntryLine as EntryLine  # noqa: E402 - it refers to Entry above
+from .stored import Fragment as Fragment  # noqa: E402

@@ -18,8 +18,10 @@ from django.db.models import Q
 from markupsafe import Markup
 
 from hodie.dates import HodieError, parse_date
+from hodie.dates.centuries import century_years
+from hodie.search import lookup, spelling
 
-from .models import Alias, Article, Entry, Person, Tag
+from .models import Article, Entry, Person, Place, Tag
 
 START, STOP = "\x02", "\x03"
 PER_PAGE = 20
@@ -31,6 +33,7 @@ class Hit:
     obj: Any
     snippet: Markup
     rank: float = 0.0
+    also: str = ""  # the spelling that matched when it is not the name shown ("Kosenko" for Косенко)
 
 
 @dataclass
@@ -127,10 +130,18 @@ def _ranked(table: str, q: str, limit: int) -> dict[int, tuple[float, str]]:
     return {o.pk: (1.0, o.title) for o in model.objects.filter(title__icontains=q)[:limit]}
 
 
+def _by_keys(q: str, kind: str, ranks: dict[int, tuple[float, str]]) -> None:
+    """Add to ``ranks`` the entries or articles whose title or summary has a word of ``q`` in any
+    spelling or case form (hodie/search): ranked after the engine's own hits, the title as snippet."""
+    for found in lookup.find(q, kinds=(kind,)):
+        ranks.setdefault(found.object_id, (-1.0, ""))
+
+
 def _entries(q: str, filters: Q, limit: int) -> list[Hit]:
     ranks = _ranked("almanac_entry", q, 500)
+    _by_keys(q, "entry", ranks)
     found = Entry.objects.filter(filters, pk__in=list(ranks)).prefetch_related("collections").distinct()
-    hits = [Hit("entry", e, _marked(ranks[e.pk][1]), ranks[e.pk][0]) for e in found]
+    hits = [Hit("entry", e, _marked(ranks[e.pk][1] or e.summary or e.title), ranks[e.pk][0]) for e in found]
     return sorted(hits, key=lambda h: -h.rank)[:limit]
 
 
@@ -151,28 +162,32 @@ def _postgres(table: str, doc: str, q: str, limit: int) -> dict[int, tuple[float
 
 def _articles(q: str, limit: int) -> list[Hit]:
     ranks = _ranked("almanac_article", q, 200)
+    _by_keys(q, "article", ranks)
     found = Article.objects.published().filter(pk__in=list(ranks)).select_related("partner")
     # The snippet may hold HTML of an imported article: shown as text, never as markup.
-    hits = [Hit("article", a, _marked(re.sub(r"<[^>]*>", "", ranks[a.pk][1])), ranks[a.pk][0]) for a in found]
+    hits = [
+        Hit("article", a, _marked(re.sub(r"<[^>]*>", "", ranks[a.pk][1] or a.excerpt)), ranks[a.pk][0]) for a in found
+    ]
     return sorted(hits, key=lambda h: -h.rank)[:limit]
 
 
 def _names(q: str) -> list[Hit]:
-    """People by name or alias, tags by name: short lists, matched on every word."""
+    """People (aliases and romanisations too), places and tags whose name has every word of ``q``,
+    in any spelling, script or case form (hodie/search/lookup.py): short lists, people first."""
     words = re.findall(r"\w+", q)
-    if not words:
-        return []
-    people_q, alias_q, tag_q = Q(), Q(), Q()
-    for word in words:
-        people_q &= Q(name__icontains=word)
-        alias_q &= Q(name__icontains=word)
-        tag_q &= Q(name__icontains=word)
-    people = {p.pk: p for p in Person.objects.filter(people_q)[:20]}
-    for alias in Alias.objects.filter(alias_q).select_related("person")[:20]:
-        people.setdefault(alias.person.pk, alias.person)
-    hits = [Hit("person", p, _highlight(p.name, words), 5.0) for p in people.values()]
-    hits += [Hit("tag", t, _highlight(t.name, words), 4.0) for t in Tag.objects.filter(tag_q)[:20]]
-    return hits
+    found = lookup.find(q, kinds=("person", "place", "tag"))[:60]
+    latin = not any(spelling.is_cyrillic(w) for w in words)
+    models = {"person": Person, "place": Place, "tag": Tag}
+    objects = {
+        kind: model.objects.in_bulk([f.object_id for f in found if f.kind == kind]) for kind, model in models.items()
+    }
+    hits = []
+    for f in found:
+        obj = objects[f.kind].get(f.object_id)
+        if obj is not None:
+            rank = {"person": 5.0, "place": 4.5, "tag": 4.0}[f.kind]
+            hits.append(Hit(f.kind, obj, _highlight(obj.name, words), rank, also=f.also_written(obj.name, latin)))
+    return sorted(hits, key=lambda h: (-h.rank, h.obj.name, h.obj.pk))
 
 
 def _highlight(text: str, words: list[str]) -> Markup:
@@ -196,11 +211,11 @@ def search(
         return results
     results.day, results.year = read_as_date(q)
     filters = Q()
-    if kind in ("event", "birth", "death", "holiday"):
+    if kind in Entry.Kind.values:
         filters &= Q(kind=kind)
     if century:
-        start = (century - 1) * 100 + 1 if century > 0 else century * 100
-        filters &= Q(year__gte=start, year__lte=start + 99)
+        first, last = century_years(century)
+        filters &= Q(year__gte=first, year__lte=last)
     if collection:
         filters &= Q(collections__slug=collection)
     if tag:

@@ -18,7 +18,8 @@ from markupsafe import Markup
 
 from hodie.dates import REGIONS, HistoricalDate, Point, format_date, format_day
 from hodie.dates.calendars import to_jdn
-from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE, int_to_roman
+from hodie.dates.centuries import century_label, century_of
+from hodie.dates.names import EN_MONTHS, RU_MONTHS_NOMINATIVE
 
 from .days import ALL_DAYS, day_slug
 from .models import Article, Collection, Entry
@@ -193,19 +194,9 @@ def timeline(collection: Collection) -> list[tuple[int, int]]:
     """(century, entries) in order; century 20 is 1901–2000, -1 is 100 BC–1 BC."""
     counts: dict[int, int] = {}
     for year, n in collection.entries.exclude(year=None).values_list("year").annotate(n=Count("id")):
-        century = (year - 1) // 100 + 1 if year > 0 else -((-year) // 100 + 1)
+        century = century_of(year)
         counts[century] = counts.get(century, 0) + n
     return sorted(counts.items())
-
-
-def century_label(century: int, language: str = "en") -> str:
-    """ "19th", "2c BC" / "XIX в.", "II в. до н. э.": the timeline's bars."""
-    if language == "ru":
-        return f"{int_to_roman(abs(century))} в." + (" до н. э." if century < 0 else "")
-    if century < 0:
-        return f"{-century}c BC"
-    suffix = "th" if 10 <= century % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(century % 10, "th")
-    return f"{century}{suffix}"
 
 
 def timeline_svg(collection: Collection, rows: list[tuple[int, int]], language: str = "en") -> Markup:

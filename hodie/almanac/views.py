@@ -2,65 +2,99 @@
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import secrets
-from collections import Counter
 
-from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from hodie.dates import HodieError, format_day, month_name
-from hodie.social import comments
+from hodie.dates import HodieError, month_name
+from hodie.search import related
+from hodie.site.crossorigin import same_site_post
+from hodie.site.problems import TEXT, Problem, answers
 
-from . import days, discovery, search, steering
+from . import days, discovery, fragments, keyset, lines, search, steering
 from .models import Article, Collection, Entry, Person, Place, Tag
-from .onthisday import TYPES, day_feed, selected_entries
+from .onthisday import select
+from .translations import asked_language
+from .translations import shown as tr_shown
+from .web import public, site_url
 
 
-def site_url(request: HttpRequest) -> str:
-    return getattr(settings, "SITE_URL", "") or request.build_absolute_uri("/").rstrip("/")
+def _line_variant(request: HttpRequest, collection: Collection) -> str:
+    preferences = discovery.preferences(request)
+    return lines.variant(preferences["interface_language"], preferences["os_first"], collection.language)
 
 
-def public(response: HttpResponse, max_age: int) -> HttpResponse:
-    """A response any site may fetch (CORS ``*``) and caches may keep for ``max_age`` seconds."""
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = f"public, max-age={max_age}"
-    return response
+def _fragment_keys(request: HttpRequest, collection: Collection, month: int, day: int):
+    """What a day page reads with its rules in one statement: its articles' leads, its comment block."""
+    language = discovery.preferences(request)["interface_language"]
+
+    def keys(articles: list[Article]) -> list[str]:
+        found = [fragments.lead_key(article.pk, language) for article in articles]
+        for more in fragments.DAY_PAGE_KEYS:
+            found += more(request, collection, month * 100 + day, articles)
+        return found
+
+    return keys
 
 
-def _day_context(request: HttpRequest, page: days.DayPage) -> dict:
-    others = Collection.objects.exclude(pk=page.collection.pk).order_by("title")
-    target = comments.Target(collection=page.collection, day_key=page.month * 100 + page.day)
+def _day_context(
+    request: HttpRequest, page: days.DayPage, variant: str, collections: list[Collection] | None = None
+) -> dict:
+    others = [c for c in collections or days.all_collections() if c.pk != page.collection.pk]
+    url = f"{site_url(request)}{page.url}"
+    preferences = discovery.preferences(request)
+    shown, events = lines.page_lines(page.entries, page.told_in, preferences, page.collection.language, variant)
+    language = preferences["interface_language"]
     return {
-        **comments.context_for(target),
-        "article_comments": comments.counts_for_articles(page.articles),
         "page": page,
+        "lines": shown,
+        "leads": fragments.leads(page.articles, preferences["interface_language"], page.fragments),
         "others": others,
-        "canonical": f"{site_url(request)}{page.url}",
-        "description": "; ".join(f"{e.display_year}: {e.title}" for e in page.entries[:6]),
+        "canonical": url,
+        "description": _day_description(page, language),
+        "jsonld": discovery.day_jsonld(page, url, events, language),
+        "og_image": site_url(request) + reverse("almanac:day-card", args=[page.collection.slug, page.slug]),
     }
+
+
+def _day_description(page: days.DayPage, language: str) -> str:
+    """The day's first lines whose titles the reader can read in their language (the page is in
+    it); the page's title when none is."""
+    said = [f"{e.display_year}: {t.text}" for e in page.entries if not (t := tr_shown(e, "title", language)).fallback]
+    return "; ".join(said[:6]) or page.title_in(language)
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    collection = days.default_collection()
+    collections = days.all_collections()  # the default one and the others, one query
+    collection = days.default_collection(collections)
     if collection is None:
         return render(request, "almanac/empty.html", {}, status=200)
+    request.hodie_collection = collection  # type: ignore[attr-defined]  # for discovery.alternates
     today = days.today()
-    page = days.build_day(collection, today.month, today.day, on_date=today)
-    return render(request, "almanac/day.html", _day_context(request, page))
+    variant = _line_variant(request, collection)
+    page = days.build_day(
+        collection, today.month, today.day, on_date=today, page_number=1, line_variant=variant,
+        fragment_keys=_fragment_keys(request, collection, today.month, today.day),
+    )  # fmt: skip
+    return render(request, "almanac/day.html", _day_context(request, page, variant, collections))
 
 
 @require_safe
 def day(request: HttpRequest, collection: str, day_slug: str) -> HttpResponse:
-    found = get_object_or_404(Collection, slug=collection)
+    collections = days.all_collections()  # the page's own and the others, one query
+    found = next((c for c in collections if c.slug == collection), None)
+    if found is None:
+        raise Http404(f"No collection {collection!r}")
     try:
         month, number = days.parse_day_slug(day_slug)
     except HodieError as err:
@@ -68,16 +102,33 @@ def day(request: HttpRequest, collection: str, day_slug: str) -> HttpResponse:
     choice = request.GET.get("calendar") or None
     if choice not in (None, *days.CHOICES):
         raise Http404(f"Unknown calendar {choice!r}")
-    page = days.build_day(found, month, number, choice=choice)
-    return render(request, "almanac/day.html", _day_context(request, page))
+    page_number = request.GET.get("page", "1")
+    if not page_number.isdigit() or int(page_number) < 1:
+        raise Http404(f"No page {page_number!r}")
+    request.hodie_collection = found  # type: ignore[attr-defined]  # for discovery.alternates
+    variant = _line_variant(request, found)
+    page = days.build_day(
+        found, month, number, choice=choice, page_number=int(page_number), line_variant=variant,
+        fragment_keys=_fragment_keys(request, found, month, number),
+    )  # fmt: skip
+    if page_number != "1" and not page.entries:
+        raise Http404(f"No page {page_number} of this day")
+    return render(request, "almanac/day.html", _day_context(request, page, variant, collections))
 
 
 @require_safe
 def collection_view(request: HttpRequest, collection: str) -> HttpResponse:
     found = get_object_or_404(Collection, slug=collection)
     cells = steering.coverage(found)
+    # Each month's grid starts on this year's weekday of its 1st, so the seven columns are real weeks
+    # (29 February, in a year without one, follows the 28th).
+    now = days.today()
     months = [
-        {"name": month_name(month, found.language), "days": [c for c in cells if c.month == month]}
+        {
+            "name": month_name(month, discovery.interface_language()),
+            "lead": dt.date(now.year, month, 1).weekday(),
+            "days": [c for c in cells if c.month == month],
+        }
         for month in range(1, 13)
     ]
     return render(
@@ -85,9 +136,13 @@ def collection_view(request: HttpRequest, collection: str) -> HttpResponse:
         "almanac/collection.html",
         {
             "collection": found,
+            "meta_language": (said_in := discovery.meta_language(found, discovery.interface_language())),
+            "description": discovery.describe(found, said_in),
             "months": months,
             "total": found.entries.count(),
             "empty": sum(1 for c in cells if not c.count),
+            "today": (now.month, now.day),
+            "weekdays": [WEEKDAYS_ABBR[n] for n in range(7)],
         },
     )
 
@@ -99,43 +154,81 @@ def entry(request: HttpRequest, slug: str) -> HttpResponse:
     )
     articles = Article.objects.published().filter(entries=found)
     filed = [
-        (c, days.day_slug(k // 100, k % 100))
+        (c, days.day_slug(k // 100, k % 100), k // 100, k % 100)
         for c in found.collections.all()
         if (k := found.key_for(c.anniversary_policy))
     ]
     url = f"{site_url(request)}{found.get_absolute_url()}"
+    said_in = discovery.meta_language(found, discovery.interface_language())
+    title = tr_shown(found, "title", said_in).text
     context = {
-        **comments.context_for(comments.Target(entry=found)),
         "entry": found, "articles": articles, "filed": filed, "canonical": url, "og_type": "article",
-        "description": f"{found.display_date()}: {found.title}", "jsonld": discovery.entry_jsonld(found, url),
+        "meta_language": said_in, "description": f"{found.display_date(said_in)}: {title}",
+        "jsonld": discovery.entry_jsonld(found, url, said_in),
+        "og_image": site_url(request) + reverse("almanac:entry-card", args=[found.slug]),
+        "related": related.shown(found),
     }  # fmt: skip
     return render(request, "almanac/entry.html", context)
 
 
+#: Entries per page of a tag, person or place: the page's cost is bounded at any collection size.
+LISTING_PER_PAGE = 100
+
+
 def _listing(request: HttpRequest, template: str, obj, entries) -> HttpResponse:
-    url = f"{site_url(request)}{obj.get_absolute_url()}"
-    context = {"obj": obj, "entries": entries.order_by("earliest_jdn", "pk"), "canonical": url}
+    """A tag's, person's or place's entries, in date order (the undated last), LISTING_PER_PAGE at a
+    time: the first page at the bare address, each next one at ``?after=<cursor>``, the key of the
+    last entry shown before it (hodie/almanac/keyset.py), so page 10,000 costs what page 1 does.
+
+    An old numbered address ``?page=N`` is moved for good (301) to the cursor address of the same
+    page while N is at most keyset.NUMBERED_PAGES (finding it reads N pages of keys); a later number
+    is answered 404, saying to follow the "next" links; ``?page=1`` or a word goes to the first page."""
+    base = obj.get_absolute_url()
+    if "page" in request.GET:
+        number = request.GET["page"]
+        if not number.isdigit() or int(number) <= 1:
+            return redirect(base, permanent=True)
+        if int(number) > keyset.NUMBERED_PAGES:
+            raise Http404(f"Pages past {keyset.NUMBERED_PAGES} have no number: follow the 'next' links")
+        cursor = keyset.cursor_of_page(entries, int(number), LISTING_PER_PAGE)
+        if cursor is None:
+            raise Http404(f"No page {number}")
+        return redirect(f"{base}?after={cursor}", permanent=True)
+    try:
+        after = keyset.Cursor.parse(request.GET["after"]) if "after" in request.GET else None
+    except keyset.BadCursor as err:
+        raise Http404(str(err)) from err
+    page = keyset.page(entries, LISTING_PER_PAGE, after)
+    if after is not None and not page.entries:
+        raise Http404("No entries after this cursor")
+    url = f"{site_url(request)}{base}" + (f"?after={after}" if after is not None else "")
+    said_in = discovery.meta_language(obj, discovery.interface_language())
+    context = {"obj": obj, "entries": page.entries, "listing": page, "canonical": url, "meta_language": said_in,
+               "description": discovery.describe(obj, said_in),
+               "lines": lines.listing_lines(page.entries, discovery.preferences(request))}  # fmt: skip
     if isinstance(obj, Person):
-        context.update(og_type="profile", jsonld=discovery.person_jsonld(obj, url))
+        context.update(og_type="profile", jsonld=discovery.person_jsonld(obj, url, said_in))
     return render(request, template, context)
 
 
 @require_safe
 def person(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Person.objects.prefetch_related("aliases"), slug=slug)
-    return _listing(request, "almanac/person.html", found, found.entries.all())
+    links = Entry.people.through.objects.filter(person=found)
+    return _listing(request, "almanac/person.html", found, keyset.within(links))
 
 
 @require_safe
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Tag, slug=slug)
-    return _listing(request, "almanac/tag.html", found, found.entries.all())
+    return _listing(request, "almanac/tag.html", found, keyset.within(Entry.tags.through.objects.filter(tag=found)))
 
 
 @require_safe
 def place(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Place, slug=slug)
-    return _listing(request, "almanac/place.html", found, found.entries.all())
+    links = Entry.places.through.objects.filter(place=found)
+    return _listing(request, "almanac/place.html", found, keyset.within(links))
 
 
 @require_safe
@@ -147,50 +240,14 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     url = f"{site_url(request)}{found.get_absolute_url()}"
+    said_in = discovery.meta_language(found, discovery.interface_language())
     context = {
-        **comments.context_for(comments.Target(article=found)),
-        "article": found, "canonical": url, "og_type": "article", "jsonld": discovery.article_jsonld(found, url),
+        "article": found, "canonical": url, "og_type": "article", "meta_language": said_in,
+        "jsonld": discovery.article_jsonld(found, url, said_in), "description": discovery.describe(found, said_in),
+        "og_image": site_url(request) + reverse("almanac:article-card", args=[found.slug]),
+        "related": related.shown(found),
     }  # fmt: skip
     return render(request, "almanac/article.html", context)
-
-
-@require_safe
-def onthisday_api(request: HttpRequest, feed_type: str, mm: str, dd: str, lang: str | None = None) -> HttpResponse:
-    """``/api/rest_v1/feed/onthisday/{type}/{MM}/{DD}`` in Wikimedia's shape."""
-
-    def error(status: int, title: str, detail: str) -> JsonResponse:
-        response = JsonResponse(
-            {"type": "https://mediawiki.org/wiki/HyperSwitch/errors/not_found", "title": title, "detail": detail},
-            status=status,
-        )
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
-
-    if feed_type not in ("all", *TYPES):
-        return error(404, "Not found.", f"Unknown type {feed_type!r}; use all, {', '.join(TYPES)}")
-    try:
-        month, number = days.parse_month_day(f"{mm}-{dd}")
-    except HodieError as err:
-        return error(404, "Not found.", str(err))
-    slug = request.GET.get("collection")
-    collection = Collection.objects.filter(slug=slug).first() if slug else days.default_collection()
-    if collection is None:
-        return error(404, "Not found.", f"No collection {slug!r}" if slug else "No collection yet")
-    year = None
-    if request.GET.get("year"):
-        try:
-            year = int(request.GET["year"])
-            if not 1 <= year <= 9999:
-                raise ValueError
-        except ValueError:
-            return error(400, "Bad request.", f"year {request.GET['year']!r} is not a year from 1 to 9999")
-    page = days.build_day(collection, month, number, year=year)
-    document = day_feed(page, site_url(request), feed_type, today=days.today())
-    response = HttpResponse(
-        json.dumps(document, ensure_ascii=False),
-        content_type='application/json; charset=utf-8; profile="https://www.mediawiki.org/wiki/Specs/onthisday/0.3.3"',
-    )
-    return public(response, 300)
 
 
 @require_safe
@@ -224,36 +281,6 @@ def search_view(request: HttpRequest) -> HttpResponse:
         "page": page, "pages": (results.total + search.PER_PAGE - 1) // search.PER_PAGE,
     }  # fmt: skip
     return render(request, "almanac/search.html", context)
-
-
-@staff_member_required
-@require_safe
-def editors(request: HttpRequest, collection: str) -> HttpResponse:
-    """The editors' view of a collection: coverage map, empty days, scheduled articles, round
-    anniversaries coming up, entries to check, and the collection over the centuries."""
-    found = get_object_or_404(Collection, slug=collection)
-    try:
-        ahead_days = min(366, max(1, int(request.GET.get("days") or 30)))
-    except ValueError:
-        ahead_days = 30
-    cells = steering.coverage(found)
-    scheduled, until = steering.scheduled_ahead(found)
-    rows = steering.timeline(found)
-    flags = steering.quality_flags(found)
-    flag_counts = Counter(f.kind for f in flags)
-    language = discovery.interface_language()
-    context = {
-        "collection": found, "coverage_svg": steering.coverage_svg(found, cells, language),
-        "empty": [c for c in cells if c.count == 0], "filled": sum(1 for c in cells if c.count),
-        "scheduled": scheduled, "until": until, "ahead_days": ahead_days,
-        "upcoming": steering.upcoming_anniversaries(found, days.today(), ahead_days),
-        "flags": flags, "flag_counts": flag_counts, "timeline_svg": steering.timeline_svg(found, rows, language),
-        "format_day": format_day, "century_label": steering.century_label, "rows": rows,
-        "civil_date": lambda when: steering.civil_date(when, language),
-    }  # fmt: skip
-    response = render(request, "almanac/editors.html", context)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_safe
@@ -298,11 +325,29 @@ def random_entry(request: HttpRequest, collection: str) -> HttpResponse:
     return response
 
 
+def _widget_entries(collection: Collection, month: int, number: int, this_year: int, limit: int) -> list[Entry]:
+    """The day's highlights as the Wikimedia-shaped day selects them (onthisday.select), read as
+    keys alone, a chunk at a time, then the ``limit`` chosen read whole: the memory is the
+    chosen ones', whatever the day's size (it built the whole day before: 19 MiB for 3,000)."""
+    day = days.entries_for_day(collection, month, number)
+    told = set(
+        Article.entries.through.objects.filter(
+            entry__in=day.values("pk"), article__in=Article.objects.published()
+        ).values_list("entry_id", flat=True)
+    )
+    keys = day.values_list("pk", "kind", "featured", "year", "earliest_jdn", named=True).iterator(chunk_size=500)
+    chosen = [key.pk for key in select(keys, told, this_year, most=limit)[:limit]]
+    found = Entry.objects.in_bulk(chosen)
+    return [found[pk] for pk in chosen]
+
+
+@answers(TEXT)  # an embedding page shows a line of text, never our layout, in its frame
 @xframe_options_exempt
 @require_safe
 def widget(request: HttpRequest, collection: str) -> HttpResponse:
     """The iframe variant of the widget: ``?date=MM-DD`` (the embedding page's today; the site's
-    today without it), the day's highlights, links opening in the top window."""
+    today without it), ``?lang=`` (the collection's language without it), the day's highlights,
+    links opening in the top window."""
     found = get_object_or_404(Collection, slug=collection)
     today = days.today()
     month, number = today.month, today.day
@@ -310,14 +355,18 @@ def widget(request: HttpRequest, collection: str) -> HttpResponse:
         try:
             month, number = days.parse_month_day(request.GET["date"])
         except HodieError as err:
-            return HttpResponse(f"{err}\n", status=400, content_type="text/plain; charset=utf-8")
+            raise Problem(str(err)) from err
     try:
         limit = min(20, max(1, int(request.GET.get("limit") or 5)))
     except ValueError:
         limit = 5
-    page = days.build_day(found, month, number)
-    entries = selected_entries(page, today.year)[:limit]
-    response = render(request, "almanac/widget.html", {"page": page, "entries": entries, "site": site_url(request)})
+    language = asked_language(request.GET.get("lang")) or found.language
+    page = days.DayPage(found, month, number)  # its title and address; the entries are read below
+    entries = _widget_entries(found, month, number, today.year, limit)
+    context = {"page": page, "entries": entries, "site": site_url(request), "language": language}
+    # The widget's own words in its language, whatever the embedding reader's browser asks for.
+    with translation.override(language):
+        response = render(request, "almanac/widget.html", context)
     # Any site may frame the widget; its own inline style is the only thing not from a file.
     response["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *; base-uri 'none'; form-action 'none'"
@@ -331,15 +380,16 @@ def about_dates(request: HttpRequest) -> HttpResponse:
     return render(request, "almanac/about_dates.html", {"next": request.GET.get("next", "")})
 
 
+@same_site_post  # no reader's token on a cached page (hodie/site/crossorigin.py)
 @require_POST
 def date_order(request: HttpRequest) -> HttpResponse:
     """Remember whether the reader wants the Old Style date first (a cookie, a year)."""
     order = request.POST.get("order", "")
     if order not in ("os", "ns"):
-        return HttpResponse("order is os or ns\n", status=400, content_type="text/plain; charset=utf-8")
+        raise Problem("order is os or ns")
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("almanac:about-dates")
-    response = redirect(back)
+    response = HttpResponseRedirect(back)  # redirect("foo") would look "foo" up as a URL name
     response.set_cookie("hodie_dates", order, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response

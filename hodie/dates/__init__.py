@@ -3,7 +3,17 @@
 Pure Python: this package never imports Django, so importers and tools can use it alone.
 """
 
-from .anniversary import POLICIES, Anniversaries, Filing, Policy, anniversaries, check_month_day, day_key, filing
+from .anniversary import (
+    POLICIES,
+    Anniversaries,
+    Filing,
+    Policy,
+    anniversaries,
+    check_month_day,
+    day_key,
+    filing,
+    filing_key,
+)
 from .calendars import CALENDARS, GREGORIAN_REFORM_JDN, Calendar, convert, from_jdn, is_leap, to_jdn
 from .display import format_date, format_day, format_year, month_name
 from .edtf import format_edtf, parse_edtf
@@ -35,6 +45,7 @@ __all__ = [
     "convert",
     "day_key",
     "filing",
+    "filing_key",
     "format_date",
     "format_day",
     "format_edtf",

@@ -17,10 +17,11 @@ filed under its Gregorian equivalent in ``reference_year``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, Protocol
 
-from .calendars import GREGORIAN_REFORM_JDN, convert, from_jdn, is_leap, to_jdn
+from .calendars import GREGORIAN_REFORM_JDN, convert, from_jdn, is_leap, month_length, to_jdn
 from .errors import InvalidDate
 from .model import HistoricalDate
 
@@ -53,7 +54,8 @@ def check_month_day(month: int, day: int) -> MonthDay:
     """Validate a (month, day) pair as a day page: 29 February exists, 30 February does not."""
     if not 1 <= month <= 12:
         raise InvalidDate(f"There is no month {month}")
-    if not 1 <= day <= (29 if month == 2 else (30 if month in (4, 6, 9, 11) else 31)):
+    # 2000 is a leap year in both calendars, so its February has the 29th a day page needs.
+    if not 1 <= day <= month_length(2000, month, "gregorian"):
         raise InvalidDate(f"There is no day {month:02d}-{day:02d} in any year")
     return month, day
 
@@ -104,6 +106,29 @@ class Filing(NamedTuple):
     observance_key: int | None
 
 
+class FilingKeys(Protocol):
+    """What carries a day key for each policy: a :class:`Filing`, or an entry that stored one."""
+
+    @property
+    def standard_key(self) -> int | None: ...
+    @property
+    def julian_key(self) -> int | None: ...
+    @property
+    def observance_key(self) -> int | None: ...
+
+
+def filing_key(keys: FilingKeys, policy: str) -> int | None:
+    """The day key (``day_key`` value) that ``keys`` is filed under by ``policy``: the one
+    definition the models and the import writer share."""
+    if policy == "standard":
+        return keys.standard_key
+    if policy == "julian":
+        return keys.julian_key
+    if policy == "observance":
+        return keys.observance_key
+    raise ValueError(f"Unknown anniversary policy {policy!r}; use one of {', '.join(POLICIES)}")
+
+
 def filing(date: HistoricalDate, observance: MonthDay | None = None) -> Filing:
     """The stored columns of ``date``. The year of a Julian day after the reform is the Gregorian
     one (17 January 1706 [O.S. 6 January 1705] belongs to 1706).
@@ -136,3 +161,35 @@ def filing(date: HistoricalDate, observance: MonthDay | None = None) -> Filing:
             standard = label
     chosen = observance[0] * 100 + observance[1] if observance else standard
     return Filing(precision, earliest, latest, year, standard, julian, chosen)
+
+
+def anniversary_dates(
+    key: int, first: int, last: int, julian: bool = False, leap_day_on_28: bool = True
+) -> list[dt.date] | None:
+    """The Gregorian days a day page's anniversary (``key``, a :func:`day_key`) falls on in the
+    years ``first..last``, or None when a yearly repetition of one fixed month and day says exactly
+    the same (what a calendar feed writes as a yearly RRULE).
+
+    ``julian``: the key is an Old Style label, which moves against the Gregorian calendar (13 days
+    now, 14 from 1 March 2100), so each year's day is worked out. 29 February falls on 28 February
+    in common years when ``leap_day_on_28``, and is left out of them otherwise."""
+    month, day = divmod(key, 100)
+    check_month_day(month, day)
+    if julian:
+        found = set()
+        for year in range(first, last + 1):
+            # The Old Style label of a Gregorian year's day may carry the year before or after.
+            for label_year in (year - 1, year, year + 1):
+                if (month, day) == (2, 29) and not is_leap(label_year, "julian"):
+                    continue
+                y, m, d = from_jdn(to_jdn(label_year, month, day, "julian"), "gregorian")
+                if y == year:
+                    found.add(dt.date(y, m, d))
+        return sorted(found)
+    if (month, day) == (2, 29):
+        return [
+            dt.date(y, 2, 29) if is_leap(y, "gregorian") else dt.date(y, 2, 28)
+            for y in range(first, last + 1)
+            if is_leap(y, "gregorian") or leap_day_on_28
+        ]
+    return None

@@ -10,6 +10,7 @@ A Julian date before the Gregorian reform (15 October 1582) has no New Style twi
 from __future__ import annotations
 
 from .calendars import GREGORIAN_REFORM_JDN, convert
+from .centuries import ordinal
 from .model import HistoricalDate, Point
 from .names import EN_MONTHS, RU_MONTHS_GENITIVE, RU_MONTHS_NOMINATIVE, int_to_roman
 
@@ -23,17 +24,12 @@ def format_year(year: int, language: str = "en") -> str:
     return f"{1 - year} BC" if language != "ru" else f"{1 - year} до н. э."
 
 
-def _ordinal(number: int) -> str:
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
 def _point(point: Point, language: str, with_year: bool = True) -> str:
     ru = language == "ru"
     if point.precision == "century":
         assert point.year is not None
         number = point.year // 100 + 1
-        text = f"{int_to_roman(number)} век" if ru else f"{_ordinal(number)} century"
+        text = f"{int_to_roman(number)} век" if ru else f"{ordinal(number)} century"
     elif point.precision == "decade":
         text = f"{point.year}-е" if ru else f"{point.year}s"
     elif point.precision == "season":

@@ -79,7 +79,7 @@ def _nth_weekday(year: int, month: int, weekday: int, ordinal: int) -> _dt.date 
 
 
 def _month(text: str) -> int | None:
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²".isdigit() is true too
         number = int(text)
         return number if 1 <= number <= 12 else None
     key = text.lower().rstrip(".")

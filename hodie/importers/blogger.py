@@ -16,8 +16,9 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import blogger_html
 from .html import autop
-from .records import ArticleRecord, CommentRecord, ImportProblem, Item, Skipped
+from .records import ArticleRecord, CommentRecord, ImportProblem, Item, Skipped, record_or_problem
 from .titles import entry_from_title
 from .xmlsafe import children, first_text, iterate, short_name
 
@@ -66,10 +67,7 @@ def _labels(found: dict[str, list[Element]]) -> tuple[str, ...]:
 def _body(found: dict[str, list[Element]], blog: _Blog) -> str:
     content = found.get("atom:content")
     text = (content[0].text or "") if content else ""
-    if blog.line_breaks:
-        # BLOG_CONVERT_LINE_BREAKS: the author's newlines were shown as line breaks.
-        return autop(text.replace("\n", "<br>\n"))
-    return text
+    return blogger_html.post_html(text, blog.line_breaks)
 
 
 def _entry(element: Element, blog: _Blog) -> Iterator[Item]:
@@ -127,21 +125,19 @@ def _entry(element: Element, blog: _Blog) -> Iterator[Item]:
         if not body:
             yield Skipped(where, "comment", "empty")
             return
-        try:
-            yield CommentRecord(
-                where=where,
-                source_id=f"blogger:{entry_id}",
-                article_id=f"blogger:{article_id}",
-                body=autop(body),
-                markup="html",
-                author_name=first_text(author, "atom:name"),
-                author_url=first_text(author, "atom:uri"),
-                parent_id=f"blogger:{parent}" if parent else "",
-                status="pending" if status == "DRAFT" else "approved",
-                created=published,
-            )
-        except ImportProblem as problem:
-            yield problem
+        yield record_or_problem(
+            CommentRecord,
+            where=where,
+            source_id=f"blogger:{entry_id}",
+            article_id=f"blogger:{article_id}",
+            body=autop(body),
+            markup="html",
+            author_name=first_text(author, "atom:name"),
+            author_url=first_text(author, "atom:uri"),
+            parent_id=f"blogger:{parent}" if parent else "",
+            status="pending" if status == "DRAFT" else "approved",
+            created=published,
+        )
         return
     control = found.get("app:control")
     draft_flag = first_text(children(control[0]), "app:draft") if control else ""
@@ -160,25 +156,23 @@ def _entry(element: Element, blog: _Blog) -> Iterator[Item]:
     )
     authors = found.get("atom:author", [])
     author_name = first_text(children(authors[0]), "atom:name") if authors else ""
-    try:
-        yield ArticleRecord(
-            where=where,
-            source_id=source_id,
-            title=title,
-            kind=article_kind,
-            status="draft" if draft else "published",
-            published=published,
-            excerpt=first_text(found, "blogger:metaDescription"),
-            body=_body(found, blog),
-            markup="html",
-            permalink=permalink,
-            authors=(author_name,) if author_name else (),
-            tags=_labels(found),
-            entries=(entry,) if entry else (),
-            slug=slug if slug.isascii() else "",
-        )
-    except ImportProblem as problem:
-        yield problem
+    yield record_or_problem(
+        ArticleRecord,
+        where=where,
+        source_id=source_id,
+        title=title,
+        kind=article_kind,
+        status="draft" if draft else "published",
+        published=published,
+        excerpt=first_text(found, "blogger:metaDescription"),
+        body=_body(found, blog),
+        markup="html",
+        permalink=permalink,
+        authors=(author_name,) if author_name else (),
+        tags=_labels(found),
+        entries=(entry,) if entry else (),
+        slug=slug if slug.isascii() else "",
+    )
 
 
 def read(path: Path) -> Iterator[Item]:

@@ -10,6 +10,8 @@ Written by hand: no kept Python library reads this format. What it understands:
   read once; ``#ifndef``/``#define``/``#endif`` guards and C comments;
 - a trailing ``, 1962`` or ``(1242 год)`` is the year; with none, the entry's year is unknown
   (EDTF ``XXXX-MM-DD``) and it is listed on its day without one;
+- every dated line is an observance: filed on the day the file gives, whatever the collection's
+  anniversary policy;
 - moving holidays (``Easter-2``, ``Пасха+39`` after ``Paskha=Пасха``, ``03/SunSecond``,
   ``May Sun+2``) become :class:`HolidayRuleRecord` values, computed per year.
 
@@ -29,7 +31,7 @@ from hodie.dates import HodieError
 from hodie.dates.names import EN_MONTHS
 from hodie.dates.recurring import parse_rule
 
-from .records import EntryRecord, HolidayRuleRecord, ImportProblem, Item, Skipped
+from .records import EntryRecord, HolidayRuleRecord, ImportProblem, Item, Skipped, record_or_problem
 
 # Month stems per language; the longest stem that starts the word wins.
 MONTH_STEMS: dict[str, dict[str, int]] = {
@@ -49,6 +51,8 @@ _EN = {name[:3].lower(): number for number, name in enumerate(EN_MONTHS, start=1
 _YEAR_TAIL = re.compile(r"(?:,\s*(?P<a>\d{3,4})|\(\s*(?P<b>\d{3,4})\s*(?:год|г\.|рік|р\.)?\s*\))\s*\.?\s*$")
 _BIRTH = re.compile(r"\b(born|birthday)\b|родил|народив|\bné\b|\bgeboren\b", re.IGNORECASE)
 _DEATH = re.compile(r"\b(dies|died|death of)\b|умер|скончал|помер|\bgestorben\b", re.IGNORECASE)
+# Where calendar(1) itself looks for included files: Debian, FreeBSD and macOS, and a local one.
+SYSTEM_FOLDERS = tuple(Path(p) for p in ("/usr/share/calendar", "/usr/local/share/calendar"))
 _INCLUDE = re.compile(r'^#\s*include\s*[<"](?P<name>[^>"]+)[>"]')
 _DIRECTIVE = re.compile(r"^#\s*(?P<word>ifndef|ifdef|define|undef|endif|else)\b\s*(?P<arg>\S*)")
 _SETTING = re.compile(r"^(?P<key>[A-Za-z_]+|[^\s=\t]+)=(?P<value>[^\t]*)$")
@@ -96,12 +100,24 @@ class _Reader:
         self.read_files: set[Path] = set()
         self.defined: set[str] = set()
 
-    def _locate(self, name: str, including: Path) -> Path | None:
-        for folder in (including.parent, self.root, including.parent.parent):
+    def _locate(self, name: str, including: Path) -> Path | str:
+        """The file an ``#include`` names, or why there is none. Only files inside the first file's
+        folder or the system calendar folders are read: an import must not read /etc/passwd or
+        ../../secret because a calendar file names it (absolute paths, ``..`` and symbolic links are
+        judged by where they lead)."""
+        allowed = (self.root, *SYSTEM_FOLDERS)
+        outside = False
+        for folder in (including.parent, self.root, including.parent.parent, *SYSTEM_FOLDERS):
             candidate = (folder / name).resolve()
+            if not any(candidate.is_relative_to(root) for root in allowed):
+                outside = outside or candidate.exists()
+                continue
             if candidate.is_file():
                 return candidate
-        return None
+        if outside or Path(name).is_absolute() or ".." in Path(name).parts:
+            folders = ", ".join(str(f) for f in (self.root, *SYSTEM_FOLDERS))
+            return f"#include {name}: outside the calendar's folder and the system ones ({folders}); not read"
+        return f"#include {name}: no such file beside {including.name}"
 
     def read(self, path: Path, shown: str) -> Iterator[Item]:
         resolved = path.resolve()
@@ -138,8 +154,8 @@ class _Reader:
                     if any(skipping):
                         continue
                     target = self._locate(include["name"], path)
-                    if target is None:
-                        yield ImportProblem(where, f"#include {include['name']}: no such file beside {path.name}")
+                    if isinstance(target, str):
+                        yield ImportProblem(where, target)
                         continue
                     yield from self.read(
                         target, str(target.relative_to(self.root) if target.is_relative_to(self.root) else target)
@@ -205,7 +221,7 @@ class _Reader:
             if month is None:
                 yield ImportProblem(where, f"{match['name']!r} is not a month name (LANG={language})")
                 return
-        elif field.isdigit():
+        elif field.isascii() and field.isdigit():
             yield Skipped(where, "line", f"{field!r} gives a day but no month (calendar(1) shows it every month)")
             return
         else:
@@ -229,20 +245,22 @@ class _Reader:
         else:
             date = f"{day} {EN_MONTHS[month - 1]} {year}" if 1 <= month <= 12 else f"{year}-{month:02d}-{day:02d}"
             kind = "birth" if _BIRTH.search(title) else "death" if _DEATH.search(title) else "event"
-        try:
-            yield EntryRecord(
-                where=where,
-                date=date,
-                title=title or body,
-                kind=kind,
-                observance=(month, day) if 1 <= month <= 12 else None,
-                source_id=f"bsd:{identity}",
-                # Calendar files give the day a date is kept on, never its calendar: a date before
-                # the last switch (Greece, 1923) is read under the collection's region, and flagged.
-                needs_review=year is not None and year < 1924,
-            )
-        except ImportProblem as problem:
-            yield problem
+        yield record_or_problem(
+            EntryRecord,
+            where=where,
+            date=date,
+            title=title or body,
+            kind=kind,
+            observance=(month, day) if 1 <= month <= 12 else None,
+            # A line's day is the day calendar(1) shows it: filed there as an observance, never
+            # moved by reading its year's date in another calendar (the Borodino day, 8 September,
+            # read as Julian 1812, would land on 20 September).
+            policy="observance" if 1 <= month <= 12 else "",
+            source_id=f"bsd:{identity}",
+            # Calendar files give the day a date is kept on, never its calendar: a date before
+            # the last switch (Greece, 1923) is read under the collection's region, and flagged.
+            needs_review=year is not None and year < 1924,
+        )
 
 
 def read(path: Path) -> Iterator[Item]:

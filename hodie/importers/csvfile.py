@@ -1,6 +1,8 @@
 """CSV with the column names of the JSONL schema (``date``, ``title``, ``kind``, ``calendar``, ``id``,
 ``summary``, ``body``, ``tags``, ``people``, ``places``, ``sources``, ``featured``, ``observance``,
-``collections``). List columns hold values separated by ``;``; ``featured`` is true/false/yes/no/1/0.
+``collections``, ``language``). List columns hold values separated by ``;``; ``featured`` is
+true/false/yes/no/1/0. A translation is a column named field and language with a dot: ``title.ru``,
+``summary.ru``, ``body.ru``.
 The first row names the columns; an unknown column is refused, naming it. Streamed."""
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from .jsonl import KNOWN_KEYS, record_from_object
-from .records import ImportProblem, Item
+from .records import LANGUAGES, TRANSLATABLE, ImportProblem, Item, record_or_problem
 
 LISTS = {"tags", "people", "places", "sources", "collections"}
 TRUE, FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n", ""}
+COLUMNS = KNOWN_KEYS - {"type", "translations"}
+TRANSLATED = {f"{field}.{language}" for field in TRANSLATABLE["entry"] for language in LANGUAGES}
 
 
 def read(path: Path) -> Iterator[Item]:
@@ -30,11 +34,12 @@ def read(path: Path) -> Iterator[Item]:
             if header is None:
                 return
             columns = [column.strip().lower() for column in header]
-            unknown = [column for column in columns if column not in KNOWN_KEYS - {"type"}]
+            unknown = [column for column in columns if column not in COLUMNS | TRANSLATED]
             if unknown:
                 raise ImportProblem(
                     f"{name}:1",
-                    f"unknown column(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN_KEYS - {'type'}))}",
+                    f"unknown column(s) {', '.join(unknown)}; known: {', '.join(sorted(COLUMNS))}, "
+                    "and translations as field.language (title.ru)",
                 )
             for required in ("date", "title"):
                 if required not in columns:
@@ -58,13 +63,13 @@ def read(path: Path) -> Iterator[Item]:
                             yield ImportProblem(where, f"featured {cell!r} is not true or false")
                             break
                         obj[column] = cell.lower() in TRUE
+                    elif column in TRANSLATED and cell:
+                        field, language = column.split(".")
+                        obj.setdefault("translations", {}).setdefault(language, {})[field] = cell
                     elif cell:
                         obj[column] = cell
                 else:
-                    try:
-                        yield record_from_object(obj, where)
-                    except ImportProblem as problem:
-                        yield problem
+                    yield record_or_problem(record_from_object, obj, where)
         except csv.Error as err:
             raise ImportProblem(f"{name}:{reader.line_num}", f"not readable as CSV ({err})") from err
         except UnicodeDecodeError as err:

@@ -21,7 +21,7 @@ from typing import Any
 import feedparser  # chardet, when installed, lets it read undeclared KOI8-R and windows-1251 feeds
 
 from .html import clean_html, excerpt_of, html_to_text, text_to_html
-from .records import ArticleRecord, ImportProblem, Item, Skipped
+from .records import ArticleRecord, ImportProblem, Item, Skipped, record_or_problem
 from .titles import entry_from_title
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -103,25 +103,23 @@ def records(parsed: Any, name: str, partner: str = "") -> Iterator[Item]:
         source_id = "feed:" + (identity if len(identity) < 180 else hashlib.sha1(identity.encode()).hexdigest())  # noqa: S324
         published = _time(entry)
         suggested = entry_from_title(title, published.date() if published else None, where, source_id)
-        try:
-            yield ArticleRecord(
-                where=where,
-                source_id=source_id,
-                title=title,
-                status="published",
-                published=published,
-                excerpt=_excerpt(entry),
-                markup="html",
-                full_url=link,
-                authors=tuple(a for a in (html_to_text(entry.get("author", "")),) if a),
-                tags=tuple(
-                    dict.fromkeys(t.get("term", "").strip() for t in entry.get("tags", []) if t.get("term", "").strip())
-                ),
-                partner=partner_name,
-                entries=(suggested,) if suggested else (),
-            )
-        except ImportProblem as problem:
-            yield problem
+        yield record_or_problem(
+            ArticleRecord,
+            where=where,
+            source_id=source_id,
+            title=title,
+            status="published",
+            published=published,
+            excerpt=_excerpt(entry),
+            markup="html",
+            full_url=link,
+            authors=tuple(a for a in (html_to_text(entry.get("author", "")),) if a),
+            tags=tuple(
+                dict.fromkeys(t.get("term", "").strip() for t in entry.get("tags", []) if t.get("term", "").strip())
+            ),
+            partner=partner_name,
+            entries=(suggested,) if suggested else (),
+        )
 
 
 def read(path: Path, partner: str = "") -> Iterator[Item]:

@@ -1,9 +1,10 @@
 """HTML from other platforms: cleaned with nh3, paragraphs restored, excerpts cut at a paragraph.
 
 WordPress exports ``post_content`` raw: paragraphs are blank lines (``wpautop`` has not run) and
-shortcodes such as ``[caption]`` are still there. :func:`autop` restores paragraphs in the way
-readers saw them; :func:`clean_html` keeps the structure of an article and drops anything that
-can run script or load from elsewhere without the reader asking.
+shortcodes such as ``[caption]`` are still there: :mod:`.wordpress_html` restores what readers
+saw, and :mod:`.blogger_html` makes paragraphs of Blogger's ``<br />``s; :func:`clean_html` keeps
+the structure of an article and drops anything that can run script or load from elsewhere without
+the reader asking.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from urllib.parse import urlsplit
 
 import nh3
 
+from . import wordpress_html
+
 ARTICLE_TAGS = {
     "p", "br", "a", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "blockquote",
     "ul", "ol", "li", "dl", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "pre", "code", "kbd", "samp",
@@ -22,7 +25,7 @@ ARTICLE_TAGS = {
 }  # fmt: skip
 ARTICLE_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "srcset", "sizes", "alt", "title", "width", "height"},
     "abbr": {"title"},
     "time": {"datetime"},
     "th": {"colspan", "rowspan", "scope"},
@@ -31,27 +34,45 @@ ARTICLE_ATTRIBUTES = {
     "blockquote": {"cite"},
     "q": {"cite"},
 }
+# The one class kept: WordPress's [gallery] (hodie.importers.wordpress_html), laid out by site.css.
+ARTICLE_CLASSES = {"div": {"gallery"}}
 COMMENT_TAGS = {"p", "br", "a", "em", "strong", "b", "i", "blockquote", "code", "pre", "ul", "ol", "li", "q", "cite"}
 
-_BLOCK = re.compile(r"<(p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|hr|dl)\b", re.IGNORECASE)
 _SHORTCODE = re.compile(
     r"\[/?(?:caption|wp_caption|gallery|embed|audio|video|playlist|contact-form(?:-7)?|more)\b[^\]]*\]", re.IGNORECASE
 )
-_BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
 _PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p>", re.DOTALL | re.IGNORECASE)
 
 
 def autop(text: str) -> str:
-    """Blank-line paragraphs to ``<p>``, single newlines to ``<br>``, leaving block elements alone."""
-    text = _BLOCK_COMMENT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    chunks = [chunk.strip() for chunk in re.split(r"\n\s*\n", text) if chunk.strip()]
-    out = []
-    for chunk in chunks:
-        if _BLOCK.match(chunk):
-            out.append(chunk)
-        else:
-            out.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")
-    return "\n".join(out)
+    """Blank-line paragraphs to ``<p>``, single newlines to ``<br>``, leaving block elements alone
+    (WordPress's rules: :func:`hodie.importers.wordpress_html.autop`)."""
+    return wordpress_html.autop(text)
+
+
+_CANDIDATE = re.compile(r"^(\S+)(?:\s+(\d+(?:\.\d+)?[wx]))?$")
+
+
+def srcset_candidates(value: str) -> list[tuple[str, str]] | None:
+    """A ``srcset``'s (address, descriptor) pairs, or None when one is not an http(s) address or a
+    path on this site, or is not written as the HTML standard says (``URL 300w``, ``URL 2x``).
+    nh3 checks the schemes of ``src`` and ``href`` but not of each address in a ``srcset``."""
+    found = []
+    for part in (value or "").split(","):
+        match = _CANDIDATE.match(part.strip())
+        if match is None:
+            return None
+        url = _html.unescape(match[1])
+        if not (is_web_url(url) or (url.startswith("/") and not url.startswith("//"))):
+            return None
+        found.append((url, match[2] or ""))
+    return found or None
+
+
+def _attribute_filter(tag: str, name: str, value: str) -> str | None:
+    if name == "srcset":  # kept whole or not at all: the src is always there to fall back on
+        return value if srcset_candidates(value) is not None else None
+    return value
 
 
 def clean_html(text: str, comment: bool = False, settle: bool = True) -> str:
@@ -68,6 +89,8 @@ def clean_html(text: str, comment: bool = False, settle: bool = True) -> str:
             text,
             tags=COMMENT_TAGS if comment else ARTICLE_TAGS,
             attributes={"a": {"href", "title"}} if comment else ARTICLE_ATTRIBUTES,
+            allowed_classes={} if comment else ARTICLE_CLASSES,
+            attribute_filter=None if comment else _attribute_filter,
             url_schemes={"http", "https", "mailto"},
             link_rel="nofollow ugc noopener" if comment else "noopener",
             strip_comments=True,

@@ -6,18 +6,23 @@ Each line is an object with ``date`` (EDTF or any form :func:`hodie.dates.parse_
 ``body`` (Markdown), ``tags``, ``people``, ``places`` (lists of names), ``sources``
 (``[{"url", "title", "publisher"}]``), ``featured``, ``observance`` ("MM-DD") and ``collections``
 (slugs; the command's ``--collection`` is used when absent), ``slug``, ``policy`` and
-``needs_review``. Blank lines are ignored.
+``needs_review``, ``language`` (the original's: en or ru; the first collection's when absent) and
+``translations`` (``{"ru": {"title": "...", "summary": "...", "body": "..."}}``). Blank lines are ignored.
 
 A line with ``"type"`` other than ``entry`` is one of the other things ``hodie export jsonl``
-writes: ``collection``, ``partner``, ``person`` (with ``aliases``), ``place``, ``tag``, ``author``,
-``holiday_rule``, ``article`` (``entries`` lists entry ids) and ``comment``.
+writes: ``collection``, ``partner``, ``person`` (with ``aliases``), ``place``, ``tag``, ``author``
+(``partner``: the name of the partner the author writes for), ``holiday_rule``, ``article``
+(``entries`` lists entry ids), ``comment`` (on an ``article``, an ``entry`` or a ``day``
+``COLLECTION/MM-DD``; ``badge``: partner or author; a Webmention's ``source_url`` and ``mention_*``),
+``redirect`` (``old_path``, ``new_path``), ``media`` and ``image_host``. Collections, people, places,
+tags and articles carry ``language`` and ``translations`` too.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,31 +32,40 @@ from .records import (
     CommentRecord,
     EntryRecord,
     HolidayRuleRecord,
+    ImageHostRecord,
     ImportProblem,
     Item,
+    MediaRecord,
     ObjectRecord,
     Record,
+    RedirectRecord,
     SourceRecord,
+    read_translations,
+    record_or_problem,
 )
 
 KNOWN_KEYS = {
     "type", "id", "date", "calendar", "title", "kind", "summary", "body", "tags", "people", "places", "sources",
-    "featured", "observance", "collections", "slug", "policy", "needs_review",
+    "featured", "observance", "collections", "slug", "policy", "needs_review", "language", "translations",
 }  # fmt: skip
 OBJECT_FIELDS = {
     "collection": {"title", "region", "anniversary_policy", "language", "description"},
     "partner": {"name", "site_url", "feed_url", "attribution", "description"},
-    "person": {"name", "description", "aliases"},
-    "place": {"name", "description"},
-    "tag": {"name"},
+    "person": {"name", "description", "aliases", "language"},
+    "place": {"name", "description", "language"},
+    "tag": {"name", "language"},
 }
 ARTICLE_KEYS = {
     "type", "id", "kind", "title", "slug", "status", "published", "excerpt", "body", "markup", "permalink",
-    "full_url", "authors", "tags", "partner", "cowritten", "sticky", "entries",
+    "full_url", "authors", "tags", "partner", "cowritten", "sticky", "entries", "language", "translations",
 }  # fmt: skip
 COMMENT_KEYS = {
-    "type", "id", "article", "parent", "author_name", "author_email", "author_url", "body", "markup", "status",
-    "comment_type", "created",
+    "type", "id", "article", "entry", "day", "parent", "author_name", "author_email", "author_url", "body",
+    "markup", "status", "comment_type", "created", "badge", "source_url", "mention_target", "mention_status",
+    "mention_detail", "mention_received", "mention_verified",
+}  # fmt: skip
+MEDIA_KEYS = {
+    "type", "url", "id", "title", "file", "content_type", "size", "sha256", "status", "reason", "fetched",
 }  # fmt: skip
 
 
@@ -96,7 +110,7 @@ def record_from_object(obj: Any, where: str) -> EntryRecord:
     observance = None
     if obj.get("observance"):
         parts = str(obj["observance"]).split("-")
-        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
             raise ImportProblem(where, f"observance {obj['observance']!r} is not MM-DD")
         observance = (int(parts[0]), int(parts[1]))
     featured = obj.get("featured", False)
@@ -122,6 +136,8 @@ def record_from_object(obj: Any, where: str) -> EntryRecord:
         slug=_text(obj, "slug", where),
         policy=_text(obj, "policy", where),
         needs_review=bool(obj.get("needs_review", False)),
+        language=_text(obj, "language", where),
+        translations=read_translations(where, obj.get("translations"), "entry", _text(obj, "language", where)),
     )
 
 
@@ -141,6 +157,10 @@ def _when(obj: dict[str, Any], name: str, where: str) -> datetime | None:
         raise ImportProblem(where, f"{name} {value!r} is not an ISO 8601 time") from err
     if parsed.tzinfo is None:
         raise ImportProblem(where, f"{name} {value!r} has no time zone")
+    try:
+        parsed.astimezone(UTC)  # 0001-01-01T00:00+05:00 is before the first instant a datetime can hold
+    except OverflowError as err:
+        raise ImportProblem(where, f"{name} {value!r} is out of range (before year 1 or after 9999 in UTC)") from err
     return parsed
 
 
@@ -152,14 +172,23 @@ def typed_record(obj: Any, where: str) -> Record:
     if kind == "entry":
         return record_from_object(obj, where)
     if kind in OBJECT_FIELDS:
-        _check_keys(obj, OBJECT_FIELDS[kind] | {"type", "slug"}, where)
-        fields = tuple((k, v) for k, v in obj.items() if k not in ("type", "slug", "aliases"))
-        return ObjectRecord(
-            where, kind, _text(obj, "slug", where), fields, _strings(obj.get("aliases"), "aliases", where)
+        translatable = {"translations"} if kind != "partner" else set()
+        _check_keys(obj, OBJECT_FIELDS[kind] | {"type", "slug"} | translatable, where)
+        fields = tuple((k, v) for k, v in obj.items() if k not in ("type", "slug", "aliases", "translations"))
+        translations = (
+            read_translations(where, obj.get("translations"), kind, _text(obj, "language", where))
+            if translatable
+            else ()
         )
+        return ObjectRecord(
+            where, kind, _text(obj, "slug", where), fields, _strings(obj.get("aliases"), "aliases", where),
+            translations,
+        )  # fmt: skip
     if kind == "author":
-        _check_keys(obj, {"type", "name", "url"}, where)
-        return AuthorRecord(where, _text(obj, "name", where), _text(obj, "url", where))
+        _check_keys(obj, {"type", "name", "url", "partner"}, where)
+        return AuthorRecord(
+            where, _text(obj, "name", where), _text(obj, "url", where), partner=_text(obj, "partner", where)
+        )
     if kind == "holiday_rule":
         _check_keys(obj, {"type", "id", "title", "rule", "collections"}, where)
         return HolidayRuleRecord(
@@ -177,6 +206,8 @@ def typed_record(obj: Any, where: str) -> Record:
             authors=_strings(obj.get("authors"), "authors", where), tags=_strings(obj.get("tags"), "tags", where),
             partner=_text(obj, "partner", where), cowritten=bool(obj.get("cowritten")), sticky=bool(obj.get("sticky")),
             entry_ids=_strings(obj.get("entries"), "entries", where), slug=_text(obj, "slug", where),
+            language=_text(obj, "language", where),
+            translations=read_translations(where, obj.get("translations"), "article", _text(obj, "language", where)),
         )  # fmt: skip
     if kind == "comment":
         _check_keys(obj, COMMENT_KEYS, where)
@@ -186,10 +217,42 @@ def typed_record(obj: Any, where: str) -> Record:
             author_email=_text(obj, "author_email", where), author_url=_text(obj, "author_url", where),
             parent_id=_text(obj, "parent", where), status=_text(obj, "status", where) or "pending",
             comment_type=_text(obj, "comment_type", where) or "comment", created=_when(obj, "created", where),
-            markup=_text(obj, "markup", where) or "text",
+            markup=_text(obj, "markup", where) or "text", badge=_text(obj, "badge", where),
+            entry_id=_text(obj, "entry", where), day=_text(obj, "day", where),
+            source_url=_text(obj, "source_url", where), mention_target=_text(obj, "mention_target", where),
+            mention_status=_text(obj, "mention_status", where), mention_detail=_text(obj, "mention_detail", where),
+            mention_received=_when(obj, "mention_received", where),
+            mention_verified=_when(obj, "mention_verified", where),
         )  # fmt: skip
+    return _site_record(kind, obj, where)
+
+
+def _site_record(kind: Any, obj: dict[str, Any], where: str) -> Record:
+    """The lines that carry what a site holds besides its content: redirects, media, image hosts."""
+    if kind == "redirect":
+        _check_keys(obj, {"type", "old_path", "new_path"}, where)
+        return RedirectRecord(where, _text(obj, "old_path", where), _text(obj, "new_path", where))
+    if kind == "media":
+        _check_keys(obj, MEDIA_KEYS, where)
+        size = obj.get("size", 0)
+        if type(size) is not int or size < 0:
+            raise ImportProblem(where, "'size' must be a whole number of bytes")
+        return MediaRecord(
+            where, _text(obj, "url", where), source_id=_text(obj, "id", where), title=_text(obj, "title", where),
+            file=_text(obj, "file", where), content_type=_text(obj, "content_type", where), size=size,
+            sha256=_text(obj, "sha256", where), status=_text(obj, "status", where) or "queued",
+            reason=_text(obj, "reason", where), fetched=_when(obj, "fetched", where),
+        )  # fmt: skip
+    if kind == "image_host":
+        _check_keys(obj, {"type", "host", "allowed", "note"}, where)
+        allowed = obj.get("allowed", False)
+        if not isinstance(allowed, bool):
+            raise ImportProblem(where, "'allowed' must be true or false")
+        return ImageHostRecord(where, _text(obj, "host", where), allowed, _text(obj, "note", where))
     raise ImportProblem(
-        where, f"unknown type {kind!r} (entry, article, comment, author, holiday_rule, {', '.join(OBJECT_FIELDS)})"
+        where,
+        f"unknown type {kind!r} (entry, article, comment, author, holiday_rule, redirect, media, image_host, "
+        f"{', '.join(OBJECT_FIELDS)})",
     )
 
 
@@ -211,9 +274,12 @@ def read(path: Path) -> Iterator[Item]:
                 except json.JSONDecodeError as err:
                     yield ImportProblem(where, f"not JSON ({err.msg} at column {err.colno})")
                     continue
-                try:
-                    yield typed_record(obj, where)
-                except ImportProblem as problem:
-                    yield problem
+                except RecursionError:
+                    yield ImportProblem(where, "nested too deeply to read; a line is one flat JSON object")
+                    continue
+                except ValueError as err:  # Python's cap on digits in an integer (4,300)
+                    yield ImportProblem(where, f"a number has too many digits ({str(err).split(';')[0]})")
+                    continue
+                yield record_or_problem(typed_record, obj, where)
         except UnicodeDecodeError as err:
             raise ImportProblem(name, f"not UTF-8 text ({err.reason} at byte {err.start})") from err

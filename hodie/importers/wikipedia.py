@@ -19,7 +19,7 @@ from typing import Any
 
 from hodie.dates.names import EN_MONTHS
 
-from .records import EntryRecord, ImportProblem, Item, SourceRecord
+from .records import EntryRecord, ImportProblem, Item, SourceRecord, record_or_problem
 
 TYPES = {"events": "event", "births": "birth", "deaths": "death", "holidays": "holiday"}
 _DAY_IN_NAME = re.compile(r"(?<!\d)(?P<m>0?[1-9]|1[0-2])[-_/.](?P<d>0?[1-9]|[12]\d|3[01])(?!\d)")
@@ -95,21 +95,19 @@ def _records(response: Any, wanted: tuple[int, int] | None, where: str) -> Itera
             person = ""
             if kind in ("birth", "death") and pages and isinstance(pages[0], dict):
                 person = str(pages[0].get("normalizedtitle") or pages[0].get("title") or "").replace("_", " ")
-            try:
-                yield EntryRecord(
-                    where=here,
-                    date=date,
-                    title=text[:300],
-                    kind=kind,
-                    sources=_sources(item),
-                    people=(person,) if person else (),
-                    featured=text in selected,
-                    observance=(month, day),
-                    source_id=f"wikipedia:{digest}",
-                    needs_review=isinstance(year, int) and year < 1924,
-                )
-            except ImportProblem as problem:
-                yield problem
+            yield record_or_problem(
+                EntryRecord,
+                where=here,
+                date=date,
+                title=text[:300],
+                kind=kind,
+                sources=_sources(item),
+                people=(person,) if person else (),
+                featured=text in selected,
+                observance=(month, day),
+                source_id=f"wikipedia:{digest}",
+                needs_review=isinstance(year, int) and year < 1924,
+            )
 
 
 def read(path: Path) -> Iterator[Item]:

@@ -1,9 +1,12 @@
 """WordPress eXtended RSS (WXR 1.0, 1.1, 1.2; http and https namespaces), streamed.
 
 Posts become articles and pages pages, with their comments (threading and approval state),
-authors, categories and tags. Attachments, menus, block-theme types, other custom post types,
-trashed items and spam are skipped and counted. A post titled "YEAR: Name, epithet" also yields an
-entry dated from the title's year and the post's day, for an editor to confirm.
+authors, categories and tags; attachments become media files, copied after the import, and the
+images of ``[gallery]`` shortcodes (read in a first pass over the file, which keeps only the
+attachments' addresses, captions and parents). Menus,
+block-theme types, other custom post types, trashed items and spam are skipped and counted. A post
+titled "YEAR: Name, epithet" also yields an entry dated from the title's year and the post's day,
+for an editor to confirm.
 """
 
 from __future__ import annotations
@@ -12,16 +15,26 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
+from . import wordpress_html
 from .html import autop
-from .records import ArticleRecord, AuthorRecord, CommentRecord, ImportProblem, Item, Skipped
+from .records import (
+    ArticleRecord,
+    AuthorRecord,
+    CommentRecord,
+    ImportProblem,
+    Item,
+    MediaRecord,
+    Skipped,
+    record_or_problem,
+)
 from .titles import entry_from_title
 from .xmlsafe import children, first_text, iterate, short_name, with_declared_prefixes
 
 SKIPPED_TYPES = {
-    "attachment": "an attachment (media files are not imported)",
     "nav_menu_item": "a menu item",
     "wp_global_styles": "block-theme styles",
     "wp_navigation": "a block-theme menu",
@@ -71,10 +84,11 @@ def _local_day(local: str) -> datetime | None:
 
 
 class _State:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, attachments: dict[str, wordpress_html.Attachment] | None = None) -> None:
         self.name = name
         self.site = ""
         self.count = 0
+        self.attachments = attachments or {}
 
 
 def _item(element: Element, state: _State) -> Iterator[Item]:
@@ -85,6 +99,12 @@ def _item(element: Element, state: _State) -> Iterator[Item]:
     where = f"{state.name}: item {state.count}" + (f" (post {post_id})" if post_id else "")
     post_type = first_text(found, "wp:post_type") or "post"
     status = first_text(found, "wp:status") or "publish"
+    if post_type == "attachment":  # a media file: copied into HODIE_MEDIA_ROOT after the import
+        yield record_or_problem(
+            MediaRecord, where, first_text(found, "wp:attachment_url") or first_text(found, "guid"),
+            source_id=f"wxr:{state.site}#{post_id}", title=title,
+        )  # fmt: skip
+        return
     if post_type in SKIPPED_TYPES:
         yield Skipped(where, post_type, SKIPPED_TYPES[post_type])
         return
@@ -118,26 +138,26 @@ def _item(element: Element, state: _State) -> Iterator[Item]:
         mapped = "draft"
     day = _local_day(local)
     entry = entry_from_title(title, day.date() if day else None, where, source_id) if kind == "article" else None
-    try:
-        yield ArticleRecord(
-            where=where,
-            source_id=source_id,
-            title=title,
-            kind=kind,
-            status=mapped,
-            published=published,
-            excerpt=autop(first_text(found, "excerpt:encoded")),
-            body=autop(first_text(found, "content:encoded")),
-            markup="html",
-            permalink=link if link.startswith(("http://", "https://")) else "",
-            authors=tuple(a for a in (first_text(found, "dc:creator"),) if a),
-            tags=tuple(tags),
-            sticky=first_text(found, "wp:is_sticky") == "1",
-            entries=(entry,) if entry else (),
-            slug=slug if slug.isascii() else "",
-        )
-    except ImportProblem as problem:
-        yield problem
+    record = record_or_problem(
+        ArticleRecord,
+        where=where,
+        source_id=source_id,
+        title=title,
+        kind=kind,
+        status=mapped,
+        published=published,
+        excerpt=wordpress_html.post_html(first_text(found, "excerpt:encoded"), post_id, state.attachments),
+        body=wordpress_html.post_html(first_text(found, "content:encoded"), post_id, state.attachments),
+        markup="html",
+        permalink=link if link.startswith(("http://", "https://")) else "",
+        authors=tuple(a for a in (first_text(found, "dc:creator"),) if a),
+        tags=tuple(tags),
+        sticky=first_text(found, "wp:is_sticky") == "1",
+        entries=(entry,) if entry else (),
+        slug=slug if slug.isascii() else "",
+    )
+    yield record
+    if isinstance(record, ImportProblem):
         return
     for comment in found.get("wp:comment", []):
         yield from _comment(comment, source_id, where)
@@ -160,23 +180,21 @@ def _comment(element: Element, article_id: str, where: str) -> Iterator[Item]:
     if not body:
         yield Skipped(here, "comment", "empty")
         return
-    try:
-        yield CommentRecord(
-            where=here,
-            source_id=f"{article_id}#comment-{number}",
-            article_id=article_id,
-            body=autop(body),
-            markup="html",
-            author_name=first_text(found, "wp:comment_author"),
-            author_email=first_text(found, "wp:comment_author_email"),
-            author_url=first_text(found, "wp:comment_author_url"),
-            parent_id=f"{article_id}#comment-{parent}" if parent not in ("", "0") else "",
-            status=COMMENT_STATUSES[approved],
-            comment_type=COMMENT_TYPES[comment_type],
-            created=_time(first_text(found, "wp:comment_date"), first_text(found, "wp:comment_date_gmt")),
-        )
-    except ImportProblem as problem:
-        yield problem
+    yield record_or_problem(
+        CommentRecord,
+        where=here,
+        source_id=f"{article_id}#comment-{number}",
+        article_id=article_id,
+        body=autop(body),
+        markup="html",
+        author_name=first_text(found, "wp:comment_author"),
+        author_email=first_text(found, "wp:comment_author_email"),
+        author_url=first_text(found, "wp:comment_author_url"),
+        parent_id=f"{article_id}#comment-{parent}" if parent not in ("", "0") else "",
+        status=COMMENT_STATUSES[approved],
+        comment_type=COMMENT_TYPES[comment_type],
+        created=_time(first_text(found, "wp:comment_date"), first_text(found, "wp:comment_date_gmt")),
+    )
 
 
 def _author(element: Element, name: str) -> AuthorRecord | None:
@@ -188,19 +206,68 @@ def _author(element: Element, name: str) -> AuthorRecord | None:
     return AuthorRecord(where=f"{name}: author {login or display}", name=display, login=login)
 
 
-def read(path: Path) -> Iterator[Item]:
-    name = str(path)
+def open_export(path: Path):  # type: ignore[no-untyped-def]
+    """The export file, read with the namespace prefixes some exporters use undeclared; a file that
+    cannot be opened is an :class:`ImportProblem` naming it."""
     try:
-        handle = with_declared_prefixes(path, _MISSING_PREFIXES)
+        return with_declared_prefixes(path, _MISSING_PREFIXES)
     except OSError as err:
-        raise ImportProblem(name, f"cannot open: {err.strerror}") from err
-    state = _State(name)
+        raise ImportProblem(str(path), f"cannot open: {err.strerror}") from err
+
+
+def read(path: Path) -> Iterator[Item]:
+    with open_export(path) as handle:
+        found = attachments(handle, str(path))
+    with open_export(path) as handle:
+        yield from _channel(handle, str(path), found)
+
+
+def attachments(handle: IO[bytes], name: str) -> dict[str, wordpress_html.Attachment]:
+    """The export's attachments by post ID, for ``[gallery]``: address, parent post, menu order,
+    title, caption (the attachment's excerpt) and alternative text (``_wp_attachment_image_alt``)."""
+    found: dict[str, wordpress_html.Attachment] = {}
+    depth = 0
+    channel: Element | None = None
+    for event, element in iterate(handle, name):
+        if event == "start":
+            depth += 1
+            if depth == 2:
+                channel = element
+            continue
+        depth -= 1
+        if depth != 2:
+            continue
+        item = children(element)
+        if short_name(element.tag) == "item" and first_text(item, "wp:post_type") == "attachment":
+            post_id = first_text(item, "wp:post_id")
+            url = first_text(item, "wp:attachment_url") or first_text(item, "guid")
+            meta = {first_text(children(m), "wp:meta_key"): first_text(children(m), "wp:meta_value")
+                    for m in item.get("wp:postmeta", [])}  # fmt: skip
+            if post_id and url:
+                found[post_id] = wordpress_html.Attachment(
+                    id=post_id, url=url, parent=first_text(item, "wp:post_parent"),
+                    order=int(order) if (order := first_text(item, "wp:menu_order")).isdigit() else 0,
+                    title=first_text(item, "title"), caption=first_text(item, "excerpt:encoded"),
+                    alt=meta.get("_wp_attachment_image_alt", ""),
+                )  # fmt: skip
+        if channel is not None:
+            channel.remove(element)
+    return found
+
+
+def _channel(
+    handle: IO[bytes], name: str, attachments: dict[str, wordpress_html.Attachment] | None = None
+) -> Iterator[Item]:
+    state = _State(name, attachments)
     depth: list[str] = []
     saw_channel = False
+    channel: Element | None = None
     for event, element in iterate(handle, name):
         tag = short_name(element.tag)
         if event == "start":
             depth.append(tag)
+            if len(depth) == 2 and tag == "channel":
+                channel = element
             if len(depth) == 1 and tag != "rss":
                 raise ImportProblem(name, f"not a WordPress export: the root element is <{tag}>, not <rss>")
             saw_channel = saw_channel or tag == "channel"
@@ -221,8 +288,7 @@ def read(path: Path) -> Iterator[Item]:
                 yield author
         elif tag == "item":
             yield from _item(element, state)
-            element.clear()
-        elif tag in ("wp:category", "wp:tag", "wp:term"):
-            element.clear()
+        if channel is not None:  # each child of <channel> is done with: drop it, so memory stays flat
+            channel.remove(element)
     if not saw_channel:
         raise ImportProblem(name, "not a WordPress export: no <channel>")

@@ -65,23 +65,55 @@ def iterate(
 _ROOT = re.compile(rb"<(rss|feed)\b[^>]*>", re.IGNORECASE)
 
 
-def with_declared_prefixes(path: Path, declarations: dict[str, str]) -> IO[bytes]:
-    """The file with namespace declarations added to its root element where the file uses a
-    prefix it never declares (WordPress MU 2008 wrote ``excerpt:`` without declaring it)."""
-    data = path.read_bytes()
-    root = _ROOT.search(data)
+class _Prefixed(io.RawIOBase):
+    """The patched head of a file, then the rest of the file as it is read (never all in memory)."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self.head = head
+        self.rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self.head:
+            size = min(len(buffer), len(self.head))
+            buffer[:size] = self.head[:size]
+            self.head = self.head[size:]
+            return size
+        data = self.rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.rest.close()
+        super().close()
+
+
+def with_declared_prefixes(path: Path, declarations: dict[str, str], head_limit: int = 1 << 20) -> IO[bytes]:
+    """The file, streamed, with namespace declarations added to its root element for the prefixes
+    it does not declare there (WordPress MU 2008 wrote ``excerpt:`` without declaring it); a
+    declared prefix the file never uses changes nothing. Only the head, up to the root element's
+    end (at most ``head_limit`` bytes), is held in memory."""
+    handle = path.open("rb")
+    data = b""
+    root = None
+    while root is None and len(data) < head_limit:
+        chunk = handle.read(64 * 1024)
+        if not chunk:
+            break
+        data += chunk
+        root = _ROOT.search(data)
     if root is None:
-        return io.BytesIO(data)
+        return io.BufferedReader(_Prefixed(data, handle))
     head = root.group(0)
     extra = b"".join(
         f' xmlns:{prefix}="{uri}"'.encode()
         for prefix, uri in declarations.items()
-        if f"xmlns:{prefix}=".encode() not in head and f"<{prefix}:".encode() in data
+        if f"xmlns:{prefix}=".encode() not in head
     )
-    if not extra:
-        return io.BytesIO(data)
-    fixed = head[:-1].rstrip(b"/") + extra + b">"
-    return io.BytesIO(data[: root.start()] + fixed + data[root.end() :])
+    fixed = head[:-1].rstrip(b"/") + extra + b">" if extra else head
+    return io.BufferedReader(_Prefixed(data[: root.start()] + fixed + data[root.end() :], handle))
 
 
 def text_of(element: Element | None) -> str:

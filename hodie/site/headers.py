@@ -1,7 +1,11 @@
 """A Content-Security-Policy on every public HTML page: everything from Hodie itself, no inline
 script, nothing framing us. It is a second wall behind the escaping and the sanitising: a payload
 that slipped through could not run. The admin keeps Django's own headers; a view that needs
-another policy (the widget's iframe) sets its own and is left alone."""
+another policy (the widget's iframe) sets its own and is left alone.
+
+Images come from Hodie (imported posts' images are copied into its media folder) and from the
+hosts an editor allows (admin → Media → Allowed image hosts; an import adds the host of each
+image it could not copy), so that no image of a migrated post is blocked."""
 
 from __future__ import annotations
 
@@ -15,6 +19,13 @@ POLICY = (
 )
 
 
+def policy() -> str:
+    """:data:`POLICY` with the allowed image hosts in its ``img-src``."""
+    from hodie.media.hosts import img_src
+
+    return POLICY.replace("img-src 'self' data:", img_src())
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -26,5 +37,5 @@ class ContentSecurityPolicyMiddleware:
             and not request.path.startswith("/admin/")
             and not response.has_header("Content-Security-Policy")
         ):
-            response["Content-Security-Policy"] = POLICY
+            response["Content-Security-Policy"] = policy()
         return response

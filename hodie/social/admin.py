@@ -6,11 +6,12 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from hodie.almanac.admin import PartnerAdmin
-from hodie.almanac.models import Comment, Partner
+from hodie.almanac import fragments
+from hodie.almanac.markup import plain_text
+from hodie.site import caching
 
 from .jobs import poll_partner
-from .models import FeedState, Mention, Sent, Suggestion
+from .models import Author, Comment, FeedState, Mention, Partner, Sent, Suggestion
 from .partners import accept
 
 
@@ -30,6 +31,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _set(self, request: HttpRequest, queryset: QuerySet[Comment], status: str, label: str) -> None:
         count = queryset.update(status=status)
+        caching.bump()  # update() sends no signal; approved, spam or trash, the pages change
+        fragments.comments_changed()  # ... and the stored comment blocks
         self.message_user(request, f"{count} comment(s) {label}.", messages.SUCCESS)
 
     @admin.action(description="Approve the selected comments")
@@ -47,11 +50,17 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(Suggestion)
 class SuggestionAdmin(admin.ModelAdmin):
-    list_display = ("title", "partner", "published", "entry_date", "collection", "status")
+    list_display = ("title", "excerpt_preview", "partner", "published", "entry_date", "collection", "status")
     list_filter = ("status", "partner")
     search_fields = ("title", "link")
     readonly_fields = ("guid", "found", "article")
     actions = ["make_excerpt", "make_cowritten_excerpt", "dismiss"]
+
+    @admin.display(description="Excerpt")
+    def excerpt_preview(self, suggestion: Suggestion) -> str:
+        """The excerpt's opening words as plain text, so an editor can judge it from the list."""
+        text = plain_text(suggestion.excerpt)
+        return text if len(text) <= 180 else text[:179].rsplit(" ", 1)[0] + "…"
 
     def _accept(self, request: HttpRequest, queryset: QuerySet[Suggestion], cowritten: bool) -> None:
         made = [accept(s, cowritten=cowritten) for s in queryset.select_related("partner", "collection")]
@@ -92,11 +101,10 @@ class FeedStateAdmin(admin.ModelAdmin):
     list_display = ("partner", "polled_at", "last_status", "etag", "last_modified")
 
 
-admin.site.unregister(Partner)
-
-
 @admin.register(Partner)
-class PartnerWithPollAdmin(PartnerAdmin):
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ("name", "site_url", "feed_url")
+    prepopulated_fields = {"slug": ("name",)}
     actions = ["poll_now"]
 
     @admin.action(description="Poll the selected partners' feeds (in the background)")
@@ -104,3 +112,8 @@ class PartnerWithPollAdmin(PartnerAdmin):
         for partner in queryset:
             poll_partner.enqueue(partner.pk)
         self.message_user(request, f"{queryset.count()} poll(s) queued; see Suggestions.", messages.SUCCESS)
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ("name", "partner")

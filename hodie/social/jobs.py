@@ -17,10 +17,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from hodie.almanac.models import Article, Comment, Partner
+from hodie.almanac.models import Article
+from hodie.almanac.web import base_url
+from hodie.net import FetchFailed
+
+from .models import Comment, Partner
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -55,7 +60,7 @@ def notify_moderators(comment_id: int) -> str:
         return "nothing to tell"
     recipients = moderator_emails()
     if recipients:
-        link = f"{settings.SITE_URL}/admin/almanac/comment/{comment.pk}/change/"
+        link = base_url() + reverse("admin:social_comment_change", args=[comment.pk])
         send_mail(
             subject=f"[Hodie] A comment waits for moderation: {comment.target_label}"[:200],
             message=(
@@ -77,18 +82,28 @@ def poll_partner(partner_id: int) -> str:
     if partner is None:
         return "no such partner"
     result = poll(partner)
+    # Not retried even when it failed in transit (result.transient): the next regular poll asks
+    # again, so a feed that is down is not asked every few minutes (docs/partners.md).
     return f"{result.partner}: {result.status}, {result.new} new"
 
 
 @task()
-def verify_mention(mention_id: int) -> str:
+def verify_mention(mention_id: int, attempt: int = 1) -> str:
     from .models import Mention
-    from .webmention import verify
+    from .webmention import give_up, verify
 
     mention = Mention.objects.filter(pk=mention_id).select_related("comment").first()
     if mention is None:
         return "no such mention"
-    return verify(mention)
+    try:
+        return verify(mention)
+    except FetchFailed as err:  # failed in transit: worth another try; a policy refusal is final in verify
+        if retry(verify_mention, attempt, mention_id):
+            return f"retrying after attempt {attempt}: {err}"
+        return give_up(mention, err)
+    except Exception as err:  # a bug or a source nothing foresaw: the mention says so, never "queued" forever
+        give_up(mention, Exception(f"verification failed: {type(err).__name__}: {err}"))
+        raise
 
 
 @task()
@@ -101,7 +116,7 @@ def send_webmentions(article_id: int) -> str:
     if article is None:
         return "not published"
     Announced.objects.get_or_create(article=article)
-    source = f"{settings.SITE_URL}{article.get_absolute_url()}"
+    source = f"{base_url()}{article.get_absolute_url()}"
     queued = 0
     for target in links_of(article):
         sent, _ = Sent.objects.get_or_create(source=source[:500], target=target[:500], defaults={"article": article})

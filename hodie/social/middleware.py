@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from hodie.almanac.web import absolute
+
 
 class WebmentionLinkMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -17,6 +19,6 @@ class WebmentionLinkMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if response.get("Content-Type", "").startswith("text/html") and not request.path.startswith("/admin/"):
-            link = f'<{request.build_absolute_uri(self.endpoint)}>; rel="webmention"'
+            link = f'<{absolute(request, self.endpoint)}>; rel="webmention"'
             response["Link"] = f"{response['Link']}, {link}" if response.has_header("Link") else link
         return response

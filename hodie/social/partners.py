@@ -1,5 +1,7 @@
 """Partner feeds in: poll each feed (conditional GET, the fetch policy of :mod:`hodie.net`) into a
-queue of suggested excerpts; an editor turns a suggestion into an excerpt article in one action."""
+queue of suggested excerpts; an editor turns a suggestion into an excerpt article in one action.
+That action runs the same day-post step as ``hodie import feed``, so a day post ("February 20 in
+Russian history") polled by the worker lands on its day page with one entry per event it tells."""
 
 from __future__ import annotations
 
@@ -8,14 +10,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from hodie.almanac.models import Article, Collection, Entry, Partner, unique_slug
-from hodie.almanac.writer import import_records
+from hodie.almanac.models import Article, Collection
 from hodie.importers import feed
-from hodie.importers.records import ArticleRecord, ImportProblem
-from hodie.net import FetchRefused, fetch
+from hodie.importers.dayplan import DayPosts
+from hodie.importers.records import ArticleRecord, EntryRecord, ImportProblem
+from hodie.net import FetchFailed, FetchRefused, fetch
 
 from . import fetch_policy
-from .models import FeedState, Suggestion
+from .models import FeedState, Partner, Suggestion
 
 FEED_MAX_BYTES = 5 * 1024 * 1024
 
@@ -26,6 +28,7 @@ class PollResult:
     status: str
     new: int = 0
     seen: int = 0
+    transient: bool = False  # failed in transit: polling again soon may succeed
 
 
 def poll(partner: Partner, collection: Collection | None = None) -> PollResult:
@@ -43,6 +46,8 @@ def poll(partner: Partner, collection: Collection | None = None) -> PollResult:
         response = fetch(partner.feed_url, fetch_policy(FEED_MAX_BYTES), headers=headers)
     except FetchRefused as err:
         return _done(state, PollResult(partner.name, f"refused: {err}"))
+    except FetchFailed as err:
+        return _done(state, PollResult(partner.name, f"failed: {err}", transient=True))
     if response.status == 304:
         return _done(state, PollResult(partner.name, "not modified"))
     if response.status != 200:
@@ -107,33 +112,41 @@ def accept(suggestion: Suggestion, cowritten: bool = False, publish: bool = True
     if same is not None:  # already here (imported from the partner's own export, say): never twice
         Suggestion.objects.filter(pk=suggestion.pk).update(article=same, status="accepted")
         return same
-    with transaction.atomic():
-        article = Article.objects.filter(source_id=suggestion.guid).first() or Article(source_id=suggestion.guid[:200])
-        article.title = suggestion.title
-        article.slug = article.slug or unique_slug(Article, suggestion.title)
-        article.excerpt = suggestion.excerpt
-        article.markup = "html"
-        article.full_url = suggestion.link
-        article.partner = partner
-        article.cowritten = cowritten
-        article.status = "published" if publish else "draft"
-        article.publish_at = timezone.now()
-        article.full_clean(exclude=["slug", "source_id"])
-        article.save()
-        if suggestion.entry_date and suggestion.entry_title and collection is not None:
-            from hodie.importers.records import EntryRecord
+    from hodie.writer import import_records  # the writer imports this app's models
 
-            entry_record = EntryRecord(
+    source_id = suggestion.guid[:200]
+    entries = ()
+    if suggestion.entry_date and suggestion.entry_title and collection is not None:
+        entries = (
+            EntryRecord(
                 where=f"suggestion {suggestion.pk}",
                 date=suggestion.entry_date,
                 title=suggestion.entry_title,
                 source_id=f"{suggestion.guid[:190]}#entry",
                 needs_review=True,
                 collections=(collection.slug,),
-            )
-            import_records([entry_record], collection)
-            entry = Entry.objects.get(source_id=entry_record.stable_id)
-            article.entries.add(entry)
+            ),
+        )
+    record = ArticleRecord(
+        where=f"suggestion {suggestion.pk}",
+        source_id=source_id,
+        title=suggestion.title,
+        status="published" if publish else "draft",
+        published=timezone.now(),
+        excerpt=suggestion.excerpt,
+        markup="html",
+        full_url=suggestion.link,
+        partner=partner.name,
+        cowritten=cowritten,
+        entries=entries,
+    )
+    # The day-post step of `hodie import feed` (hodie.importers.dayplan): "February 20 in Russian
+    # history" gets the events its text tells as entries on that day, as the same post imported
+    # from a file would; any other post keeps the entry suggested from its title, if any.
+    items = DayPosts(collection.region)([record]) if collection is not None else [record]
+    with transaction.atomic():
+        import_records(items, collection, partner=partner, announce=True)
+        article = Article.objects.get(source_id=source_id)
         suggestion.article = article
         suggestion.status = "accepted"
         suggestion.save(update_fields=["article", "status"])

@@ -1,5 +1,7 @@
 """An optional spam service that speaks Akismet's ``comment-check``: the last of the comment
-defences, asked only about what the others let through.
+defences, asked only about what the others let through. It is one receiver of the comments' pre-save
+hook (:data:`hodie.social.comments.comment_will_be_saved`, connected in ``SocialConfig.ready``);
+another service would plug in the same way.
 
 The API is one form POST answered ``true`` (spam) or ``false``; it is written here over
 :func:`hodie.net.fetch` rather than with an Akismet client library so that the call goes through
@@ -15,12 +17,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.http import HttpRequest
 
-from hodie.net import FetchRefused, fetch
+from hodie.almanac.web import base_url
+from hodie.net import FetchFailed, FetchRefused, fetch
 
 from . import fetch_policy
 
@@ -36,11 +40,11 @@ def check(request: HttpRequest, page_url: str, name: str, email: str, website: s
         return None
     data = {
         "api_key": key,
-        "blog": settings.SITE_URL,
+        "blog": base_url(),
         "user_ip": request.META.get("REMOTE_ADDR", ""),
         "user_agent": request.META.get("HTTP_USER_AGENT", ""),
         "referrer": request.META.get("HTTP_REFERER", ""),
-        "permalink": settings.SITE_URL + page_url,
+        "permalink": base_url() + page_url,
         "comment_type": "comment",
         "comment_author": name,
         "comment_author_email": email,
@@ -53,8 +57,10 @@ def check(request: HttpRequest, page_url: str, name: str, email: str, website: s
     url = urljoin(settings.HODIE_AKISMET_URL.rstrip("/") + "/", "comment-check")
     try:
         answer = fetch(url, policy, method="POST", data=data)
-    except FetchRefused as err:
-        raise Unchecked(str(err)) from err
+    except FetchRefused as err:  # permanent: the configured address breaks the fetch policy
+        raise Unchecked(f"HODIE_AKISMET_URL is refused by the fetch policy: {err}") from err
+    except FetchFailed as err:  # in transit: the next comment asks again
+        raise Unchecked(f"the service could not be reached: {err}") from err
     verdict = answer.body.decode("utf-8", errors="replace").strip()
     if answer.status == 200 and verdict in ("true", "false"):
         return "spam" if verdict == "true" else "ham"
@@ -74,3 +80,11 @@ def verdict_or_hold(request: HttpRequest, page_url: str, name: str, email: str, 
     except Unchecked as err:
         log.warning("spam service: no verdict, comment held for moderation: %s", err)
         return "hold"
+
+
+def judge(sender: Any, comment: Any, request: HttpRequest, **_kwargs: Any) -> str | None:
+    """The pre-save hook's receiver: ``"spam"``, ``"hold"`` or ``None`` (ham, or no service)."""
+    verdict = verdict_or_hold(
+        request, comment.target_url(), comment.author_name, comment.author_email, comment.author_url, comment.body
+    )
+    return verdict if verdict in ("spam", "hold") else None

@@ -13,60 +13,54 @@ import datetime as dt
 import re
 from html import escape as escape_html
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
-import mf2py
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from requests.utils import parse_header_links
 
-from hodie.almanac.models import Article, Collection, Comment, Entry, Partner
+from hodie.almanac.models import Article, Collection, Entry
 from hodie.dates import HodieError
-from hodie.importers.html import clean_html, html_to_text
-from hodie.net import FetchRefused, Policy, fetch
+from hodie.importers.html import clean_html
+from hodie.net import FetchError, FetchRefused, Policy, fetch
+from hodie.site.problems import Problem
 
 from . import fetch_policy
 from .comments import Target
+from .microformats import DEFAULT_PORTS, OutOfRange, normalise, read_mf2
+from .models import Comment, Partner
 
 SOURCE_MAX_BYTES = 1024 * 1024
 RESEND_SECONDS = 30
-
-
-class Invalid(Exception):
-    """A request the receiver answers with 400 (or ``status``), the message naming the problem."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def policy() -> Policy:
     return fetch_policy(SOURCE_MAX_BYTES)
 
 
-def normalise(url: str) -> str:
-    parts = urlsplit(url.strip())
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+#: The budgets' window: how many Webmentions one client, and one source host, may send in it is a setting.
+BUDGET_SECONDS = 3600
 
 
 def our_hosts() -> set[str]:
-    hosts = {urlsplit(settings.SITE_URL).netloc.lower()}
-    return hosts | {h.lower() for h in settings.ALLOWED_HOSTS if h not in ("*",)}
+    hosts = {urlsplit(settings.SITE_URL).netloc.lower()} - {""}
+    return hosts | {h.lower() for h in settings.ALLOWED_HOSTS if h not in ("*", "")}
 
 
 def target_of(url: str) -> Target:
-    """The article, entry or day page a target URL names on this site; :class:`Invalid` otherwise."""
+    """The article, entry or day page a target URL names on this site; :class:`Problem` otherwise."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if parts.netloc.lower() not in our_hosts() and host not in our_hosts():
-        raise Invalid(f"target {url!r} is not on this site")
+        raise Problem(f"target {url!r} is not on this site")
     try:
         match = resolve(parts.path or "/")
     except Resolver404:
-        raise Invalid(f"target {url!r} is not a page of this site") from None
+        raise Problem(f"target {url!r} is not a page of this site") from None
     name, kwargs = match.url_name, match.kwargs
     try:
         if name == "article":
@@ -81,30 +75,58 @@ def target_of(url: str) -> Target:
     except (Article.DoesNotExist, Entry.DoesNotExist, Collection.DoesNotExist, ValueError, LookupError):
         pass
     except HodieError as err:  # an impossible day slug (february-30)
-        raise Invalid(f"target {url!r} does not accept Webmentions ({err})") from None
-    raise Invalid(f"target {url!r} does not accept Webmentions")
+        raise Problem(f"target {url!r} does not accept Webmentions ({err})") from None
+    raise Problem(f"target {url!r} does not accept Webmentions")
 
 
-def receive(source: str, target: str) -> Any:
-    """Check a received Webmention and queue its verification; return the :class:`Mention`."""
+def receive(source: str, target: str, client: str = "") -> Any:
+    """Check a received Webmention and queue its verification; return the :class:`Mention`.
+    ``client`` (the sender's keyed address) and the source's host each have a budget of
+    ``HODIE_WEBMENTION_CLIENT_BUDGET`` and ``HODIE_WEBMENTION_SOURCE_BUDGET`` mentions an hour;
+    the target is stored normalised (:func:`normalise`), so ``?`` or ``#x`` makes no new pair."""
     from .jobs import verify_mention
     from .models import Mention
 
     for label, url in (("source", source), ("target", target)):
         if not url:
-            raise Invalid(f"{label} is missing")
+            raise Problem(f"{label} is missing")
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-            raise Invalid(f"{label} {url!r} is not an http or https URL")
+            raise Problem(f"{label} {url!r} is not an http or https URL")
         if len(url) > 500:
-            raise Invalid(f"{label} is longer than 500 characters")
+            raise Problem(f"{label} is longer than 500 characters")
     if normalise(source) == normalise(target):
-        raise Invalid("source and target are the same URL")
+        raise Problem("source and target are the same URL")
     target_of(target)
+    target = normalise(target)
+    source_host = (urlsplit(source).hostname or "").lower().removeprefix("www.")
+    since = timezone.now() - dt.timedelta(seconds=BUDGET_SECONDS)
+    budgets = (
+        ("this client", Q(client=client), client, settings.HODIE_WEBMENTION_CLIENT_BUDGET),
+        (
+            f"the source host {source_host}",
+            Q(source_host=source_host),
+            source_host,
+            settings.HODIE_WEBMENTION_SOURCE_BUDGET,
+        ),
+    )
+    for who, where, key, budget in budgets:
+        if key and budget > 0 and Mention.objects.filter(where, received__gte=since).count() >= budget:
+            raise Problem(
+                f"{who} sent {budget} Webmentions in the last hour, its budget; send again later",
+                429,
+                retry_after=BUDGET_SECONDS,
+            )
     with transaction.atomic():
-        mention, created = Mention.objects.get_or_create(source=source, target=target)
+        mention, created = Mention.objects.get_or_create(
+            source=source, target=target, defaults={"client": client, "source_host": source_host}
+        )
         if not created:
             if timezone.now() - mention.received < dt.timedelta(seconds=RESEND_SECONDS):
-                raise Invalid(f"this source and target were sent less than {RESEND_SECONDS} s ago", status=429)
+                raise Problem(
+                    f"this source and target were sent less than {RESEND_SECONDS} s ago",
+                    429,
+                    retry_after=RESEND_SECONDS,
+                )
             mention.received = timezone.now()
             mention.status = "queued"
             mention.save(update_fields=["received", "status"])
@@ -123,86 +145,37 @@ def _links_to(html: str, base: str, target: str) -> bool:
     return False
 
 
-def _first_h_entry(items: list[dict[str, Any]]) -> dict[str, Any] | None:
-    for item in items:
-        if "h-entry" in item.get("type", []):
-            return item
-        found = _first_h_entry(item.get("children", []))
-        if found:
-            return found
-    return None
-
-
-def _prop(entry: dict[str, Any], name: str) -> Any:
-    values = entry.get("properties", {}).get(name) or []
-    return values[0] if values else None
-
-
-def _urls(entry: dict[str, Any], name: str) -> list[str]:
-    found = []
-    for value in entry.get("properties", {}).get(name) or []:
-        if isinstance(value, dict):
-            value = (value.get("properties", {}).get("url") or [value.get("value", "")])[0]
-        if isinstance(value, str):
-            found.append(normalise(value))
-    return found
-
-
-def read_mf2(html: str, source: str, target: str) -> dict[str, Any]:
-    """Author, content, kind and time of a source page, from its first h-entry (or the page)."""
-    parsed = mf2py.parse(doc=html, url=source, html_parser="html5lib")
-    entry = _first_h_entry(parsed.get("items", [])) or {}
-    wanted = normalise(target)
-    kind = "mention"
-    for prop, name in (("in-reply-to", "reply"), ("like-of", "like"), ("repost-of", "repost")):
-        if wanted in _urls(entry, prop):
-            kind = name
-            break
-    author = _prop(entry, "author")
-    name, url = "", ""
-    if isinstance(author, dict):
-        name = (author.get("properties", {}).get("name") or [author.get("value", "")])[0]
-        url = (author.get("properties", {}).get("url") or [""])[0]
-    elif isinstance(author, str):
-        name = author
-    content = _prop(entry, "content")
-    if isinstance(content, dict):
-        body = clean_html(content.get("html") or "", comment=True) or clean_html(
-            f"<p>{content.get('value', '')}</p>", comment=True
-        )
-    elif isinstance(content, str):
-        body = clean_html(f"<p>{content}</p>", comment=True)
-    else:
-        summary = _prop(entry, "summary") or _prop(entry, "name") or ""
-        body = clean_html(f"<p>{summary}</p>", comment=True) if isinstance(summary, str) else ""
-    published = None
-    when = _prop(entry, "published")
-    if isinstance(when, str):
-        try:
-            published = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
-            if published.tzinfo is None:
-                published = published.replace(tzinfo=dt.UTC)
-        except ValueError:
-            published = None
-    if not name:
-        name = urlsplit(source).hostname or source
-    return {
-        "kind": kind,
-        "author_name": html_to_text(name)[:200],
-        "author_url": url if url.startswith(("http://", "https://")) else "",
-        "body": body,
-        "published": published,
-    }
+def _site_key(url: str) -> tuple[str, str, int | None, str] | None:
+    """Scheme, host (without ``www.``), port (the scheme's default written out) and path of a URL."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if not host or scheme not in DEFAULT_PORTS:
+        return None
+    return scheme, host, port, parts.path or "/"
 
 
 def partner_for(url: str) -> Partner | None:
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    if not host:
+    """The partner whose site ``url`` is on: the same scheme, host (``www.`` or not), port, and a
+    path under the site's path (``https://p.example/blog`` covers ``/blog`` and ``/blog/x``, not
+    ``/blogger`` nor ``/``). The most specific site wins when two partners share a host."""
+    key = _site_key(url)
+    if key is None:
         return None
+    best: tuple[int, Partner] | None = None
     for partner in Partner.objects.exclude(site_url=""):
-        if (urlsplit(partner.site_url).hostname or "").lower().removeprefix("www.") == host:
-            return partner
-    return None
+        site = _site_key(partner.site_url)
+        if site is None or site[:3] != key[:3]:
+            continue
+        prefix = site[3].rstrip("/")
+        if key[3] == prefix or key[3].startswith(prefix + "/"):
+            if best is None or len(prefix) > best[0]:
+                best = (len(prefix), partner)
+    return best[1] if best else None
 
 
 def verify(mention: Any) -> str:
@@ -210,12 +183,13 @@ def verify(mention: Any) -> str:
     it twice (a job re-run after a killed worker) leaves one comment."""
     try:
         target = target_of(mention.target)
-    except Invalid as err:
+    except Problem as err:
         return _finish(mention, "refused", str(err))
     try:
         response = fetch(mention.source, policy(), headers={"Accept": "text/html, */*;q=0.5"})
     except FetchRefused as err:
         return _finish(mention, "refused", str(err))
+    # A FetchFailed (the source's server down, a timeout) goes up to the job, which tries again later.
     if response.status == 410:
         _remove(mention)
         return _finish(mention, "deleted", "the source is gone (410)")
@@ -225,7 +199,10 @@ def verify(mention: Any) -> str:
     if not _links_to(html, response.url, mention.target):
         _remove(mention)
         return _finish(mention, "refused", "the source does not link to the target")
-    data = read_mf2(html, response.url, mention.target)
+    try:
+        data = read_mf2(html, response.url, mention.target)
+    except OutOfRange as err:
+        return _finish(mention, "refused", str(err))
     partner = partner_for(mention.source)
     with transaction.atomic():
         comment = mention.comment or Comment.objects.filter(source_url=mention.source, **target.fields()).first()
@@ -260,6 +237,16 @@ def verify(mention: Any) -> str:
 def _remove(mention: Any) -> None:
     if mention.comment_id:
         Comment.objects.filter(pk=mention.comment_id).update(status="trash")
+        from hodie.almanac import fragments
+        from hodie.site import caching
+
+        caching.changed()  # update() sends no signal
+        fragments.comments_changed()  # ... the stored comment blocks too
+
+
+def give_up(mention: Any, err: Exception) -> str:
+    """Mark a mention refused after its source could not be fetched in any attempt."""
+    return _finish(mention, "refused", str(err))
 
 
 def _finish(mention: Any, status: str, detail: str) -> str:
@@ -323,10 +310,10 @@ def send(sent: Any) -> bool:
             return True
         sent.endpoint = endpoint[:500]
         response = fetch(endpoint, policy(), method="POST", data={"source": sent.source, "target": sent.target})
-    except FetchRefused as err:
+    except FetchError as err:
         sent.status, sent.detail = "failed", str(err)[:500]
         sent.save()
-        return "refused" in str(err) or "not one of" in str(err)  # a policy refusal will not change
+        return not err.transient  # a policy refusal will not change; a network failure may
     sent.response_status = response.status
     if 200 <= response.status < 300:
         sent.status, sent.detail = "sent", f"HTTP {response.status}"

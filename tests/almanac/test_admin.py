@@ -1,15 +1,9 @@
 """The admin: the date preview, and an entry typed with a Julian date landing on its New Style day."""
 
 import pytest
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client, django_user_model):
-    user = django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-passphrase")
-    client.force_login(user)
-    return client
 
 
 def test_read_date_preview(editor, demo) -> None:
@@ -55,6 +49,7 @@ def test_add_entry_with_julian_date(editor, demo) -> None:
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = Entry.objects.get(title="Battle of Tarutino")
     assert (entry.edtf, entry.calendar, entry.standard_key) == ("1812-10-06", "julian", 1018)
+    assert entry.language == demo.language  # none chosen: the collection's
     page = editor.get("/russia/october-18/").content.decode()
     assert "Battle of Tarutino" in page and "18 October [O.S. 6 October] 1812" in page
 
@@ -69,8 +64,10 @@ def test_add_entry_with_bad_date_shows_the_error(editor, demo) -> None:
 
 
 def test_admin_lists_render(editor, demo) -> None:
-    for model in ("entry", "collection", "person", "article", "partner", "tag", "place", "author"):
-        assert editor.get(f"/admin/almanac/{model}/").status_code == 200
+    for app, model in [("almanac", "entry"), ("almanac", "collection"), ("almanac", "person"), ("almanac", "article"),
+                       ("social", "partner"), ("almanac", "tag"), ("almanac", "place"), ("social", "author"),
+                       ("social", "comment")]:  # fmt: skip
+        assert editor.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
     from hodie.almanac.models import Entry
 
     entry = Entry.objects.get(title="Battle of Borodino")

@@ -1,7 +1,9 @@
-"""An import killed with SIGKILL at five random moments leaves the database as it was: nothing of
-the run, the full-text trigger in place (the writer sets it aside per batch inside the run's
-transaction), SQLite's and FTS5's integrity checks clean. The sixth run, left alone, stores every
-entry once. SECURITY.md §7 figure 17, for the importer; it needs a database file and a process to
+"""An import killed with SIGKILL at five random moments leaves the database whole: either nothing
+of the run or all of it (a kill that lands after the commit), the full-text trigger in place (the
+writer sets it aside per batch inside the run's transaction), SQLite's and FTS5's integrity checks
+clean. The moments are points the child reports (every thousandth record taken), not times
+calibrated on an earlier run, so load on the machine does not move them. The sixth run, left
+alone, stores every entry once. SECURITY.md §7 figure 17, for the importer; it needs a database file and a process to
 kill, so it runs `hodie` in a subprocess against its own SQLite file."""
 
 from __future__ import annotations
@@ -13,18 +15,25 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 N = 40_000
+EVERY = 1000
 
 
 def _hodie(home: Path, *args: str, output: bool = False) -> subprocess.Popen[bytes]:
     env = {**os.environ, "HODIE_HOME": str(home), "HODIE_DATABASE_URL": f"sqlite:///{home}/crash.sqlite3"}
     kept = subprocess.PIPE if output else subprocess.DEVNULL
     return subprocess.Popen([sys.executable, "-m", "hodie.cli", *args], env=env, stdout=kept, stderr=kept)
+
+
+def _child(home: Path, data: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "HODIE_HOME": str(home), "HODIE_DATABASE_URL": f"sqlite:///{home}/crash.sqlite3"}
+    root = Path(__file__).resolve().parents[2]
+    args = [sys.executable, "-m", "tests.almanac.crash_child", str(data), "crash", str(EVERY)]
+    return subprocess.Popen(args, env=env, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
 
 def _state(path: Path) -> tuple[str, str, int, int, int]:
@@ -45,6 +54,7 @@ def _state(path: Path) -> tuple[str, str, int, int, int]:
         db.close()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
 @pytest.mark.skipif(
     os.environ.get("HODIE_DATABASE_URL", "").startswith("postgres"),
@@ -61,19 +71,24 @@ def test_an_import_killed_anywhere_leaves_nothing_half_done(tmp_path: Path) -> N
     assert _hodie(tmp_path, "import", "jsonl", str(setup)).wait(60) == 0
     database = tmp_path / "crash.sqlite3"
 
-    # How long a whole run takes here, so that the kills fall inside one (from its start-up on).
-    started = time.monotonic()
-    timing = _hodie(tmp_path, "import", "jsonl", str(data), "--collection", "crash", "--dry-run")
-    assert timing.wait(600) == 0
-    whole = time.monotonic() - started
-
     rng = random.Random(17)
-    for moment in sorted(rng.uniform(0.15, 0.75) * whole for _ in range(5)):
-        run = _hodie(tmp_path, "import", "jsonl", str(data), "--collection", "crash")
-        time.sleep(moment)
+    outcomes = []
+    for point in sorted(rng.sample(range(EVERY, N + 1, EVERY), 5)):
+        run = _child(tmp_path, data)
+        assert run.stdout is not None
+        for line in run.stdout:
+            if line.decode().strip() == f"read {point}":
+                break
+        else:
+            pytest.fail(f"the child ended without reaching record {point}: {run.wait(60)}")
         run.send_signal(signal.SIGKILL)
-        assert run.wait(60) == -signal.SIGKILL, f"the run ended by itself before {moment:.2f} s"
-        assert _state(database) == ("ok", "ok", 1, 0, 0), f"after a kill at {moment:.2f} s"
+        assert run.wait(60) == -signal.SIGKILL
+        run.stdout.close()
+        state = _state(database)
+        # Nothing of the run, or (the kill landing after the commit) all of it: never a part.
+        assert state in {("ok", "ok", 1, 0, 0), ("ok", "ok", 1, N, N)}, f"after a kill at record {point}: {state}"
+        outcomes.append(state[3])
+    assert 0 in outcomes, "no kill landed inside a run: the test checked nothing half done"
 
     final = _hodie(tmp_path, "import", "jsonl", str(data), "--collection", "crash", "--json", output=True)
     out, err = final.communicate(timeout=600)

@@ -217,3 +217,41 @@ def test_public_pages_carry_a_content_security_policy(client, demo) -> None:
         policy = client.get(path)["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
     assert "Content-Security-Policy" not in client.get("/api/rest_v1/feed/onthisday/all/02/20")
+
+
+def test_tag_person_and_place_pages_come_a_page_at_a_time(client, demo, monkeypatch) -> None:
+    """Issue 19, finding 2: a tag's page listed every one of its entries, at any collection size.
+    Its pages now follow each other by cursor (keyset): "next" to the end sees each entry once,
+    and "previous" from the last page walks back through the same addresses."""
+    import re
+
+    from hodie.almanac import views
+    from hodie.almanac.models import Tag
+
+    tag = max(Tag.objects.all(), key=lambda t: t.entries.count())
+    total = tag.entries.count()
+    assert total >= 3
+    monkeypatch.setattr(views, "LISTING_PER_PAGE", 2)
+
+    def links(html: str) -> dict[str, str]:
+        found = re.findall(r'<a rel="(prev|next)" href="([^"]+)"', html)
+        return {rel: href.replace("&amp;", "&") for rel, href in found}
+
+    seen: list[str] = []
+    addresses = [tag.get_absolute_url()]
+    while True:
+        html = client.get(addresses[-1]).content.decode()
+        shown = re.findall(r'<li class="entry h-event" id="(entry-\d+)"', html)
+        assert 0 < len(shown) <= 2
+        seen += shown
+        following = links(html).get("next")
+        if following is None:
+            break
+        addresses.append(f"{tag.get_absolute_url()}{following}")
+    assert len(seen) == total and len(set(seen)) == total
+    assert len(addresses) == -(-total // 2)
+    # Back from the last page, each "previous" is the address "next" led to.
+    for back in range(len(addresses) - 1, 0, -1):
+        html = client.get(addresses[back]).content.decode()
+        assert links(html)["prev"] == addresses[back - 1]
+    assert "prev" not in links(client.get(addresses[0]).content.decode())

@@ -112,15 +112,6 @@ def test_the_deferred_index_is_whole_after_imports_and_saves(demo, tmp_path):
     assert search("zeppelin").hits == []
 
 
-def test_the_writer_fills_every_column_of_an_entry():
-    """The writer's insert names its columns; a field added to Entry must be added there too."""
-    from hodie.almanac.models import Entry
-    from hodie.almanac.writer import ENTRY_COLUMNS
-
-    columns = {f.attname for f in Entry._meta.local_concrete_fields if not f.primary_key}
-    assert sorted(ENTRY_COLUMNS) == sorted(columns)
-
-
 def test_a_failure_while_the_trigger_is_aside_restores_it(db):
     from django.db import connection, transaction
 
@@ -135,3 +126,21 @@ def test_a_failure_while_the_trigger_is_aside_restores_it(db):
             raise RuntimeError("the insert failed")
         cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'hodie_entry_ai'")
         assert cursor.fetchone() == (1,)  # back before the import's transaction ends
+
+
+def test_the_first_century_bc_is_100_bc_to_1_bc_as_in_the_api(client, db):
+    """century=-1 once searched 101 BC-2 BC (astronomical -100..-1) where the API read -99..0."""
+    from hodie.almanac.models import Collection, Entry
+    from hodie.almanac.search import search
+
+    collection = Collection.objects.create(slug="antiquity", title="Antiquity")
+    for date in ("1 BC", "100 BC", "101 BC", "AD 1"):
+        entry = Entry(title=f"Quokka sighting {date}")
+        entry.set_date(date)
+        entry.save()
+        entry.join([collection])
+    found = sorted(h.obj.title for h in search("quokka", century=-1).hits)
+    assert found == ["Quokka sighting 1 BC", "Quokka sighting 100 BC"]
+    assert [h.obj.title for h in search("quokka", century=-2).hits] == ["Quokka sighting 101 BC"]
+    api = client.get("/api/v1/entries", {"century": "-1", "q": "quokka"}).json()
+    assert sorted(item["title"] for item in api["results"]) == found

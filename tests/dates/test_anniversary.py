@@ -115,3 +115,23 @@ def test_the_stored_columns_of_known_days() -> None:
         "day", 2174793, 2174793, 1242, 405, 405, 418)  # fmt: skip
     assert filing(parse_date("17 January 1706 [O.S. 6 January 1705]")).year == 1706
     assert filing(parse_date("29 February 1900", region="ru"))[4:6] == (313, 229)
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [("standard", 907), ("julian", 826), ("observance", None)],
+    ids=["standard: the Gregorian day", "julian: the day as written", "observance: none given"],
+)
+def test_filing_key_picks_the_policys_key(policy, expected):
+    """Borodino, 26 August 1812 O.S.: filed on 7 September, or on 26 August by the Julian policy."""
+    from hodie.dates import Filing, filing_key
+
+    borodino = Filing("day", 2383172, 2383172, 1812, 907, 826, None)
+    assert filing_key(borodino, policy) == expected
+
+
+def test_filing_key_refuses_an_unknown_policy():
+    from hodie.dates import Filing, filing_key
+
+    with pytest.raises(ValueError, match="Unknown anniversary policy 'gregorian'; use one of standard, julian"):
+        filing_key(Filing("day", 1, 1, 1, 101, 101, None), "gregorian")

@@ -56,7 +56,6 @@ def test_wxr_posts_pages_comments_and_skips():
     ]
     assert comments[1].parent_id == comments[0].source_id
     assert [(s.kind, s.reason) for s in of(items, Skipped)] == [
-        ("attachment", "an attachment (media files are not imported)"),
         ("nav_menu_item", "a menu item"),
         ("article", "in the trash"),
     ]
@@ -124,6 +123,7 @@ def test_bsd_calendar():
     ]
     assert entries[2].needs_review and not entries[1].needs_review
     assert entries[2].observance == (4, 5)
+    assert {e.policy for e in entries} == {"observance"}
     assert entries[0].where == "ru/calendar.inc:5"
     assert [(r.title, r.rule) for r in of(items, HolidayRuleRecord)] == [
         ("Вознесение", "Paskha+39"),
@@ -229,3 +229,29 @@ def test_cleaned_html_is_a_fixed_point(dirty, stored):
 
     assert clean_html(dirty) == stored
     assert clean_html(stored) == stored
+
+
+def test_the_registry_gives_each_formats_reader_and_the_cli_offers_exactly_those() -> None:
+    from click.testing import CliRunner
+
+    from hodie.cli import main
+    from hodie.importers import READERS, reader
+
+    assert reader("jsonl") is jsonl.read and reader("wxr") is wxr.read and reader("bsd-calendar") is bsd.read
+    items = list(reader("feed", partner="A partner")(FIXTURES / "partner.rss"))
+    assert items and all(i.partner == "A partner" for i in items if isinstance(i, ArticleRecord))
+    with pytest.raises(ValueError, match="unknown import format 'docx'; use one of jsonl, csv,"):
+        reader("docx")
+    result = CliRunner().invoke(main, ["import", "docx", "x"])
+    assert result.exit_code == 2
+    for name in READERS:
+        assert repr(name) in result.output
+
+
+def test_record_or_problem_hands_back_the_problem_instead_of_raising_it() -> None:
+    from hodie.importers import record_or_problem
+
+    made = record_or_problem(EntryRecord, where="f.jsonl:1", title="Coronation", date="1547-01-16")
+    assert isinstance(made, EntryRecord) and made.title == "Coronation"
+    problem = record_or_problem(EntryRecord, where="f.jsonl:2", title="", date="1547-01-16")
+    assert isinstance(problem, ImportProblem) and str(problem) == "f.jsonl:2: the title is empty"

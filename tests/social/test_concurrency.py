@@ -23,10 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = "1939-georgy-nikolayevich-kosenko-aka-kislov-nkvd-spy"  # the demo's
 WRITERS, POSTS, READERS = 8, 150, 4
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("HODIE_DATABASE_URL", "").startswith("postgres"),
-    reason="about SQLite's locking: runs once, in the SQLite suite, on its own database file",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        os.environ.get("HODIE_DATABASE_URL", "").startswith("postgres"),
+        reason="about SQLite's locking: runs once, in the SQLite suite, on its own database file",
+    ),
+]
 
 
 def run(tmp_path: Path, role: str) -> tuple[list[dict], list[dict], Path]:
@@ -36,6 +39,8 @@ def run(tmp_path: Path, role: str) -> tuple[list[dict], list[dict], Path]:
         **{k: v for k, v in os.environ.items() if not k.startswith(("HODIE_", "DJANGO_"))},
         "HODIE_HOME": str(tmp_path), "HODIE_DATABASE_URL": f"sqlite:///{database}",
         "HODIE_COMMENT_RATE_SECONDS": "0", "HODIE_COMMENT_MODERATION": "never", "HODIE_ALLOWED_HOSTS": "testserver",
+        # Many mentions from one test client: the hourly budgets (tested in test_hostile) are off here.
+        "HODIE_WEBMENTION_CLIENT_BUDGET": "0", "HODIE_WEBMENTION_SOURCE_BUDGET": "0",
     }  # fmt: skip
     hodie = str(Path(sys.executable).parent / "hodie")
     for command in (["migrate"], ["demo", "--force"]):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hodie.net import FetchRefused, Policy, check_url, fetch
+from hodie.net import FetchFailed, FetchRefused, Policy, check_url, fetch
 from tests.social.conftest import answer
 
 VECTORS = Path(__file__).resolve().parents[3] / "shared" / "data" / "security" / "own" / "ssrf_url_vectors.tsv"
@@ -162,9 +162,27 @@ def test_a_source_that_never_finishes_is_abandoned_in_time(server):
 
     s = server(trickle)
     started = time.monotonic()
-    with pytest.raises(FetchRefused, match="took longer than 2 s"):
+    with pytest.raises(FetchFailed, match="took longer than 2 s"):
         fetch(s.base + "/", LOOPBACK)
     assert time.monotonic() - started < 4
+
+
+def test_a_closed_port_fails_in_transit_and_is_worth_retrying():
+    """ "Connection refused" is the network's answer, not the policy's: FetchFailed, transient."""
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchFailed) as caught:
+        fetch(f"http://127.0.0.1:{port}/", LOOPBACK)
+    assert caught.value.transient and not isinstance(caught.value, FetchRefused)
+
+
+@pytest.mark.parametrize("url", ["http:///no-host", "http://[::1", "ftp://example.com/"], ids=["no host", "bad", "ftp"])
+def test_a_url_the_policy_refuses_is_permanent(url):
+    """A URL with no host (or no valid form) is refused for good, before any connection."""
+    with pytest.raises(FetchRefused) as caught:
+        fetch(url, LOOPBACK)
+    assert not caught.value.transient and not isinstance(caught.value, FetchFailed)
 
 
 @pytest.mark.django_db
@@ -182,3 +200,13 @@ def test_a_loopback_webmention_endpoint_is_never_posted_to(server, settings):
     assert send(sent) is True  # refused for good, not retried
     sent.refresh_from_db()
     assert sent.status == "failed" and "loopback" in sent.detail and posted == []
+
+
+def test_outbound_fetch_does_not_import_django():
+    """The purity test, extended to hodie.net: it takes its settings as a Policy, never from Django."""
+    import subprocess
+    import sys
+
+    code = "import hodie.net, sys; assert 'django' not in sys.modules, 'django imported'"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr

@@ -40,8 +40,7 @@ def russia(db):
 def test_the_whole_partner_loop(
     client, russia, partner_site, loopback, run_jobs, django_capture_on_commit_callbacks, settings
 ):
-    from hodie.almanac.models import Comment, Partner
-    from hodie.social.models import Mention, Sent, Suggestion
+    from hodie.social.models import Comment, Mention, Partner, Sent, Suggestion
     from hodie.social.partners import accept, poll
 
     base = partner_site.base
@@ -106,7 +105,7 @@ def test_the_whole_partner_loop(
 def test_a_stranger_mention_waits_for_moderation(
     client, demo, partner_site, loopback, run_jobs, django_capture_on_commit_callbacks, settings
 ):
-    from hodie.almanac.models import Comment
+    from hodie.social.models import Comment
 
     target = f"{settings.SITE_URL}/russia/february-20/"
     like = (
@@ -128,8 +127,7 @@ def test_a_stranger_mention_waits_for_moderation(
 def test_a_source_that_does_not_link_is_not_published(
     client, demo, partner_site, loopback, run_jobs, django_capture_on_commit_callbacks, settings
 ):
-    from hodie.almanac.models import Comment
-    from hodie.social.models import Mention
+    from hodie.social.models import Comment, Mention
 
     source = partner_site.page("/nolink", "<p>Nothing here links to you.</p>")
     with django_capture_on_commit_callbacks(execute=True):
@@ -167,9 +165,9 @@ def test_same_pair_within_30_seconds_is_429_and_ten_sends_store_one(client, demo
     assert Mention.objects.count() == 1
 
 
-def test_pages_advertise_the_endpoint_and_carry_microformats(client, demo):
+def test_pages_advertise_the_endpoint_and_carry_microformats(client, demo, settings):
     response = client.get("/articles/1939-georgy-nikolayevich-kosenko-aka-kislov-nkvd-spy/")
-    assert response["Link"] == '<http://testserver/webmention>; rel="webmention"'
+    assert response["Link"] == f'<{settings.SITE_URL}/webmention>; rel="webmention"'
     html = response.content.decode()
     assert '<link rel="webmention" href="/webmention">' in html
     import mf2py
@@ -191,9 +189,8 @@ def test_a_killed_job_is_run_again_and_does_its_work_once(
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    from hodie.almanac.models import Comment
     from hodie.social.jobs import requeue_stale
-    from hodie.social.models import Mention
+    from hodie.social.models import Comment, Mention
     from hodie.social.webmention import verify
 
     target = f"{settings.SITE_URL}/russia/february-20/"
@@ -235,8 +232,8 @@ def test_sending_retries_with_backoff_then_succeeds(demo, partner_site, loopback
 
 
 def test_accepting_an_article_already_here_links_it_instead(demo, partner_site, loopback):
-    from hodie.almanac.models import Article, Partner
-    from hodie.social.models import Suggestion
+    from hodie.almanac.models import Article
+    from hodie.social.models import Partner, Suggestion
     from hodie.social.partners import accept
 
     existing = Article.objects.get(source_id="demo-article-kosenko")
@@ -277,9 +274,8 @@ def test_the_worker_polls_each_partner_feed_when_it_is_due(db, russia, partner_s
 
     from django.utils import timezone
 
-    from hodie.almanac.models import Partner
     from hodie.social.jobs import polls_due
-    from hodie.social.models import FeedState, Suggestion
+    from hodie.social.models import FeedState, Partner, Suggestion
 
     base = partner_site.base
     partner_site.page("/feed/", FEED.format(base=base), content_type="application/rss+xml")
@@ -297,3 +293,44 @@ def test_the_worker_polls_each_partner_feed_when_it_is_due(db, russia, partner_s
     run_jobs()
     assert Suggestion.objects.filter(partner=fresh).count() == 1  # the same item is not suggested twice
     assert [r[1] for r in partner_site.requests].count("/feed/") == 2
+
+
+DAY_FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Days of Russia</title><link>{base}/</link><description>x</description>
+<item><title>February 20 in Russian history</title>
+<link>{base}/2008/02/february-20-in-russian-history.html</link><guid>{base}/?p=220</guid>
+<pubDate>Wed, 20 Feb 2008 09:00:00 +0000</pubDate>
+<description><![CDATA[<p>Two things happened on this day.</p>
+<p><b>1939: Georgy Kosenko, NKVD spy</b><br>Shot in Moscow after a closed trial.</p>
+<p><b>1965:</b> A spacewalk is rehearsed.</p>]]></description>
+</item>
+<item><title>Why we write</title><link>{base}/2008/03/why.html</link><guid>{base}/?p=301</guid>
+<pubDate>Sat, 01 Mar 2008 09:00:00 +0000</pubDate>
+<description><![CDATA[<p>A post about the blog, on no day.</p>]]></description>
+</item></channel></rss>"""
+
+
+def test_a_day_post_polled_by_the_worker_lands_on_its_day_page(client, russia, partner_site, loopback, run_jobs):
+    """The worker's poll, then the editor's one action, run the day-post step `hodie import feed`
+    runs: each event of "February 20 in Russian history" is an entry on 20 February."""
+    from hodie.social.jobs import polls_due
+    from hodie.social.models import Partner, Suggestion
+    from hodie.social.partners import accept
+
+    base = partner_site.base
+    partner_site.page("/feed/", DAY_FEED.format(base=base), content_type="application/rss+xml")
+    Partner.objects.create(name="Days of Russia", slug="dor", site_url=f"{base}/", feed_url=f"{base}/feed/")
+    assert polls_due(60) == 1
+    run_jobs()
+    day_post = accept(Suggestion.objects.get(title="February 20 in Russian history"))
+    other = accept(Suggestion.objects.get(title="Why we write"))
+
+    entries = sorted(day_post.entries.values_list("edtf", "title", "summary"))
+    assert entries == [
+        ("1939-02-20", "Georgy Kosenko, NKVD spy", "Shot in Moscow after a closed trial."),
+        ("1965-02-20", "A spacewalk is rehearsed", ""),
+    ]
+    assert not other.entries.exists()  # names no day: stays an article for an editor to place
+    day = client.get("/russia/february-20/").content.decode()
+    assert "Georgy Kosenko, NKVD spy" in day and "A spacewalk is rehearsed" in day
+    assert day_post.title in day and "Read the full article" in day

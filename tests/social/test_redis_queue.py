@@ -46,7 +46,8 @@ def test_a_job_queued_on_redis_is_run_by_the_worker(redis_env):
     redis.Redis.from_url(REDIS).flushdb()
     assert hodie(redis_env, "migrate").returncode == 0
     script = (
-        "from hodie.almanac.models import Article, Comment;"
+        "from hodie.almanac.models import Article;"
+        "from hodie.social.models import Comment;"
         "from hodie.social.jobs import notify_moderators;"
         "a = Article.objects.create(title='T', slug='t', body='b', status='published');"
         "c = Comment.objects.create(article=a, author_name='Reader', body='Held for you', status='pending');"
@@ -62,6 +63,6 @@ def test_a_job_queued_on_redis_is_run_by_the_worker(redis_env):
         "manage",
         "shell",
         "-c",
-        "from hodie.almanac.models import Comment; print(Comment.objects.get().notified)",
+        "from hodie.social.models import Comment; print(Comment.objects.get().notified)",
     )
     assert check.stdout.strip().splitlines()[-1] == "True"

@@ -61,14 +61,14 @@ def service(fake_akismet, settings, demo):
 
 
 def stored(name: str) -> str:
-    from hodie.almanac.models import Comment
+    from hodie.social.models import Comment
 
     return str(Comment.objects.get(author_name=name).status)
 
 
 def test_the_service_marks_its_guaranteed_spam_as_spam(client, service):
     response = post(client, ARTICLE, name="Spammer", email="akismet-guaranteed-spam@example.com")
-    assert response.status_code == 303 and response["Location"].endswith("?comment=received#comments")
+    assert response.status_code == 303 and "?comment=held&held=" in response["Location"]
     assert stored("Spammer") == "spam"
     (call,) = service
     assert call["comment_author"] == "Spammer" and call["comment_content"] == "A thoughtful comment."
@@ -80,7 +80,7 @@ def test_ham_is_left_to_the_sites_policy(client, service, settings):
     assert post(client, ARTICLE, name="Reader", email="reader@example.org").status_code == 303
     assert stored("Reader") == "approved"  # moderation "never"
     settings.HODIE_COMMENT_MODERATION = "always"
-    post(client, ARTICLE, addr="203.0.113.6", name="Second", email="second@example.org")
+    post(client, ARTICLE, addr="203.0.113.6", name="Second", email="second@example.org", body="A second thought.")
     assert stored("Second") == "pending"
     assert len(service) == 2
 
@@ -133,3 +133,48 @@ def test_no_key_no_service(client, service, settings):
     settings.HODIE_AKISMET_KEY = ""
     post(client, ARTICLE, name="Plain", email="akismet-guaranteed-spam@example.com")
     assert stored("Plain") == "approved" and service == []
+
+
+@pytest.fixture
+def hook(settings, demo):
+    """A second plug-in on the pre-save hook, answering what the test tells it to."""
+    from hodie.social.comments import comment_will_be_saved
+
+    settings.HODIE_AKISMET_KEY = ""  # the Akismet plug-in stays connected but has no opinion
+    settings.HODIE_COMMENT_MODERATION = "never"
+    seen: list[tuple[str, str]] = []
+    answers: dict[str, str | None] = {}
+
+    def receiver(sender, comment, request, **kwargs):
+        assert comment.pk is None  # asked before the comment is stored
+        seen.append((comment.author_name, comment.status))
+        return answers.get(comment.author_name)
+
+    comment_will_be_saved.connect(receiver, dispatch_uid="test-hook")
+    yield seen, answers
+    comment_will_be_saved.disconnect(dispatch_uid="test-hook")
+
+
+@pytest.mark.parametrize(
+    ("verdict", "stored_as"), [("spam", "spam"), ("hold", "pending"), (None, "approved")], ids=["spam", "hold", "none"]
+)
+def test_a_plug_in_on_the_pre_save_hook_decides(client, hook, verdict, stored_as):
+    seen, answers = hook
+    answers["Plugged"] = verdict
+    response = post(client, ARTICLE, name="Plugged")
+    assert response.status_code == 303 and stored("Plugged") == stored_as
+    assert seen == [("Plugged", "approved")]  # it saw the moderation policy's own verdict
+
+
+def test_the_pre_save_hook_is_not_asked_about_local_spam(client, hook, settings):
+    seen, _answers = hook
+    settings.HODIE_COMMENT_DISALLOWED_WORDS = ["casino"]
+    post(client, ARTICLE, name="Casino", body="Best casino offers")
+    assert stored("Casino") == "spam" and seen == []
+
+
+def test_the_akismet_client_is_a_plug_in_of_the_hook():
+    from hodie.social import spamservice
+    from hodie.social.comments import comment_will_be_saved
+
+    assert spamservice.judge in [entry[1]() for entry in comment_will_be_saved.receivers]  # (key, weakref, ...)

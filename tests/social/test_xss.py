@@ -235,6 +235,7 @@ def check(browser, live_server, payloads: list[str], tmp: Path) -> tuple[int, in
     return len(ours), caught, hung
 
 
+@pytest.mark.slow
 def test_own_payloads_never_run(browser, live_server, tmp_path):
     ran, caught, _ = check(browser, live_server, OWN_PAYLOADS, tmp_path)
     assert ran == 0

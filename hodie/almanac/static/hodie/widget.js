@@ -1,5 +1,7 @@
 /* Hodie "On this day" widget. Put where the list should appear:
- *   <script src="https://SITE/static/hodie/widget.js" data-collection="russia" data-limit="5" async></script>
+ *   <script src="https://SITE/static/hodie/widget.js" data-collection="russia" data-limit="5" data-lang="ru" async></script>
+ * data-lang (en or ru; the collection's language without it) chooses the language of the entries
+ * and of the widget's own words; an entry not yet translated is shown in its own, marked with lang.
  * It asks the site's Wikimedia-shaped API for the reader's own today (their clock, their time
  * zone) and draws the list in a shadow root, so the host page's styles and ours stay apart.
  * Text is set with textContent only: nothing from the API is ever parsed as HTML. */
@@ -10,6 +12,12 @@
   var origin = new URL(script.src).origin;
   var collection = script.getAttribute("data-collection") || "";
   var limit = parseInt(script.getAttribute("data-limit") || "5", 10) || 5;
+  var lang = script.getAttribute("data-lang") || "";
+  var WORDS = {
+    en: { heading: "On this day", none: "Nothing yet for today.", more: "More on this day →", failed: "Could not load today's entries.", bc: " BC" },
+    ru: { heading: "В этот день", none: "На сегодня пока ничего нет.", more: "Ещё об этом дне →", failed: "Не удалось загрузить записи на сегодня.", bc: " до н. э." }
+  };
+  var words = WORDS[lang] || WORDS.en;
   var now = new Date();
   var mm = String(now.getMonth() + 1).padStart(2, "0");
   var dd = String(now.getDate()).padStart(2, "0");
@@ -23,22 +31,27 @@
     "a{color:inherit}.year{font-weight:bold}.more{font-size:.9em;margin-top:.5em}";
   root.appendChild(style);
   var heading = document.createElement("h2");
-  heading.textContent = "On this day";
+  heading.textContent = words.heading;
+  if (WORDS[lang]) host.lang = lang;
   root.appendChild(heading);
   var list = document.createElement("ul");
   root.appendChild(list);
-  var query = collection ? "?collection=" + encodeURIComponent(collection) : "";
+  var params = [];
+  if (collection) params.push("collection=" + encodeURIComponent(collection));
+  if (WORDS[lang]) params.push("lang=" + lang);
+  var query = params.length ? "?" + params.join("&") : "";
   fetch(origin + "/api/rest_v1/feed/onthisday/all/" + mm + "/" + dd + query, { credentials: "omit" })
     .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
     .then(function (data) {
       var items = (data.selected && data.selected.length ? data.selected : (data.events || [])).slice(0, limit);
-      if (!items.length) { var li = document.createElement("li"); li.textContent = "Nothing yet for today."; list.appendChild(li); }
+      if (!items.length) { var li = document.createElement("li"); li.textContent = words.none; list.appendChild(li); }
       items.forEach(function (item) {
         var li = document.createElement("li");
+        if (item.lang) li.lang = item.lang;  // not translated yet: in its own language
         if (item.year !== undefined) {
           var year = document.createElement("span");
           year.className = "year";
-          year.textContent = (item.year < 0 ? (-item.year) + " BC" : String(item.year)) + ": ";
+          year.textContent = (item.year < 0 ? (-item.year) + words.bc : String(item.year)) + ": ";
           li.appendChild(year);
         }
         var page = item.pages && item.pages[0];
@@ -57,10 +70,10 @@
       more.className = "more";
       var link = document.createElement("a");
       link.href = origin + "/" + (collection ? collection + "/today/" : "");
-      link.textContent = "More on this day →";
+      link.textContent = words.more;
       link.target = "_top";
       more.appendChild(link);
       root.appendChild(more);
     })
-    .catch(function () { var li = document.createElement("li"); li.textContent = "Could not load today's entries."; list.appendChild(li); });
+    .catch(function () { var li = document.createElement("li"); li.textContent = words.failed; list.appendChild(li); });
 })();

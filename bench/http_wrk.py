@@ -1,0 +1,160 @@
+"""HTTP throughput of `hodie serve` beside nginx serving the same bytes, in one run, with wrk.
+
+The demo is loaded into a fresh SQLite database, `hodie serve` is started (granian; workers and
+blocking threads from the arguments), and every day page of every collection is fetched once and
+written into a directory that nginx serves, so the peer answers with the very bytes Hodie sent.
+Then wrk (50 connections, 2 threads) runs four times: the day pages rotating over every day of
+every collection (a Lua script walks the list, so no cache keyed on the URL helps), and one hot
+page, each against Hodie and against nginx.
+
+``python bench/http_wrk.py SECONDS [WORKERS] [THREADS]`` prints one JSON line. Whatever page cache
+the settings configure is what is measured: the script adds none and turns none off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.comments_load import free_port, request
+
+HOT = "/russia/february-20/"
+LUA = """
+local paths = {%s}
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("start", counter * 97)
+end
+function init(args)
+  i = tonumber(start) or 0
+end
+function request()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT {\\"requests\\": %%d, \\"seconds\\": %%.3f, \\"p50_ms\\": %%.2f, \\"p99_ms\\": %%.2f, "
+    .. "\\"errors\\": %%d, \\"non2xx\\": %%d}\\n", summary.requests, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+NGINX = """
+worker_processes 2;
+pid {home}/nginx.pid;
+error_log {home}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  types {{ text/html html; }}
+  default_type text/html;
+  client_body_temp_path {home}/tmp; proxy_temp_path {home}/tmp; fastcgi_temp_path {home}/tmp;
+  uwsgi_temp_path {home}/tmp; scgi_temp_path {home}/tmp;
+  server {{
+    listen 127.0.0.1:{port};
+    root {root};
+    location / {{ index index.html; try_files $uri $uri/ =404; }}
+  }}
+}}
+"""
+
+
+def wait_for(port: int, path: str = "/robots.txt", seconds: float = 120) -> None:
+    deadline, last = time.monotonic() + seconds, ""
+    while time.monotonic() < deadline:
+        try:
+            status = request(port, "GET", path)[0]
+            if status == 200:
+                return
+            last = f"status {status}"
+        except OSError as err:
+            last = str(err)
+        time.sleep(0.2)
+    raise SystemExit(f"{path} on port {port} did not answer 200 within {seconds} s ({last})")
+
+
+def wrk(port: int, paths: list[str], seconds: int, home: Path, name: str) -> dict:
+    script = home / f"{name}.lua"
+    script.write_text(LUA % ", ".join(json.dumps(p) for p in paths), encoding="utf-8")
+    done = subprocess.run(
+        ["wrk", "-t2", "-c50", f"-d{seconds}s", "--timeout", "5s", "-s", str(script), f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    found = re.search(r"^RESULT (.*)$", done.stdout, re.MULTILINE)
+    if not found:
+        raise SystemExit(f"wrk printed no result: {done.stdout}{done.stderr}")
+    result = json.loads(found.group(1))
+    result["per_second"] = round(result["requests"] / result["seconds"])
+    return result
+
+
+def main() -> None:
+    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    workers = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    threads = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    home = Path(tempfile.mkdtemp(prefix="hodie-wrk-"))
+    home.chmod(0o755)  # nginx's workers drop to an unprivileged user when started as root
+    env = {**os.environ, "HODIE_HOME": str(home), "HODIE_DATABASE_URL": f"sqlite:///{home}/hodie.sqlite3"}
+    hodie = str(Path(sys.executable).parent / "hodie")
+    subprocess.run([hodie, "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run([hodie, "demo"], env=env, check=True, capture_output=True)
+    port, peer_port = free_port(), free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws", "hodie.site.wsgi:application"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    nginx = None
+    try:
+        wait_for(port)
+        out = subprocess.run(
+            [sys.executable, "-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+             "'hodie.site.settings'); django.setup(); from hodie.almanac.days import ALL_DAYS, day_slug; "
+             "from hodie.almanac.models import Collection; print('\\n'.join(f'/{c.slug}/{day_slug(m, d)}/' "
+             "for c in Collection.objects.order_by('pk') for m, d in ALL_DAYS))"],
+            env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        paths = out.stdout.split()
+        root = home / "www"
+        for path in paths:
+            status, _headers, body = request(port, "GET", path)
+            assert status == 200, (path, status)
+            target = root / path.strip("/") / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body)
+        (home / "tmp").mkdir()
+        conf = home / "nginx.conf"
+        conf.write_text(NGINX.format(home=home, port=peer_port, root=root), encoding="utf-8")
+        nginx = subprocess.Popen(
+            [shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(home), "-c", str(conf), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for(peer_port, HOT)
+        result = {"seconds": seconds, "workers": workers, "threads": threads, "pages": len(paths)}
+        for name, chosen in (("rotating", paths), ("hot", [HOT])):
+            result[name] = {
+                "hodie": wrk(port, chosen, seconds, home, f"{name}-hodie"),
+                "nginx": wrk(peer_port, chosen, seconds, home, f"{name}-nginx"),
+            }
+        print(json.dumps(result))
+    finally:
+        for process in (server, nginx):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
