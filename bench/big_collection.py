@@ -69,8 +69,8 @@ def generate(n: int) -> float:
         with connection.cursor() as cursor:
             cursor.execute(ENTRIES_SQL, [n])
             cursor.execute(
-                "INSERT INTO almanac_membership (collection_id, entry_id, day_key)"
-                " SELECT %s, id, standard_key FROM almanac_entry WHERE source_id LIKE 'big-%%'",
+                "INSERT INTO almanac_membership (collection_id, entry_id, day_key, entry_jdn)"
+                " SELECT %s, id, standard_key, earliest_jdn FROM almanac_entry WHERE source_id LIKE 'big-%%'",
                 [collection.pk],
             )
             for table, column, pk in (("tags", "tag_id", tag.pk), ("people", "person_id", person.pk),

@@ -56,13 +56,13 @@ def load(n: int, collections: int) -> float:
         " updated, import_hash, needs_review, language, translations) VALUES (%s, %s, %s, %s, '', '', false, %s, %s,"
         " %s, %s, %s, %s, %s, %s, %s, %s, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '', false, 'en', '{}')"
     )
-    member_sql = "INSERT INTO almanac_membership (collection_id, entry_id, day_key) VALUES (%s, %s, %s)"
+    member_sql = "INSERT INTO almanac_membership (collection_id, entry_id, day_key, entry_jdn) VALUES (%s, %s, %s, %s)"
     batch: list[tuple] = []
 
     def flush() -> None:
         with connection.cursor() as cursor:
             cursor.executemany(entry_sql, [(r[0], r[1], r[2], r[3], r[4], *r[4:13]) for r in batch])
-            cursor.executemany(member_sql, [(r[13], r[0], r[10]) for r in batch])
+            cursor.executemany(member_sql, [(r[13], r[0], r[10], r[7]) for r in batch])
         batch.clear()
 
     from django.db import transaction
@@ -119,7 +119,7 @@ def main() -> None:
     raw_sql = (
         "SELECT e.id, e.kind, e.title, e.year, e.edtf, e.calendar FROM almanac_membership m"
         " JOIN almanac_entry e ON e.id = m.entry_id"
-        f" WHERE m.collection_id = {placeholder} AND m.day_key = {placeholder} ORDER BY e.earliest_jdn, e.id"
+        f" WHERE m.collection_id = {placeholder} AND m.day_key = {placeholder} ORDER BY m.entry_jdn, m.entry_id"
     )
 
     def raw_lookup() -> None:

@@ -70,7 +70,7 @@ def floor(template: Path, stored: Path, target: Path, *, whole: bool = True) -> 
     index = ("INSERT INTO hodie_entry_fts(rowid, title, summary, body) SELECT id, title, summary, body "
              "FROM almanac_entry WHERE id BETWEEN ? AND ?")  # fmt: skip
     rows = source.execute(f"SELECT {', '.join(columns)} FROM almanac_entry ORDER BY id")
-    key = columns.index("standard_key")
+    key, jdn = columns.index("standard_key"), columns.index("earliest_jdn")
     (trigger,) = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'hodie_entry_ai'"
     ).fetchone()
@@ -84,8 +84,8 @@ def floor(template: Path, stored: Path, target: Path, *, whole: bool = True) -> 
             continue
         db.execute(index, (batch[0][0], batch[-1][0]))
         db.executemany(
-            "INSERT INTO almanac_membership (collection_id, entry_id, day_key) VALUES (?, ?, ?)",
-            [(collection, row[0], row[key]) for row in batch],
+            "INSERT INTO almanac_membership (collection_id, entry_id, day_key, entry_jdn) VALUES (?, ?, ?, ?)",
+            [(collection, row[0], row[key], row[jdn]) for row in batch],
         )
     db.execute("COMMIT")
     seconds = time.perf_counter() - start

@@ -93,3 +93,48 @@ def test_translations_migrate_forward_from_existing_rows() -> None:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'hodie_%'")
             triggers = {row[0] for row in cursor.fetchall()}
         assert {"hodie_entry_ai", "hodie_entry_ad", "hodie_entry_au", "hodie_article_ai"} <= triggers
+
+
+BEFORE_DAY_ORDER = [("almanac", "0013_article_permalink_index")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_memberships_take_their_entries_sort_key_when_migrating() -> None:
+    """Memberships stored before the day's order moved onto them (0014) get their entry's
+    earliest_jdn, an undated entry's stays empty, and on SQLite the full-text triggers survive."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_DAY_ORDER)
+    old = MigrationExecutor(connection).loader.project_state(BEFORE_DAY_ORDER).apps
+    Collection, Entry = old.get_model("almanac", "Collection"), old.get_model("almanac", "Entry")
+    Membership = old.get_model("almanac", "Membership")
+    home = Collection.objects.create(slug="russia", title="Russian history", region="ru")
+    other = Collection.objects.create(slug="space", title="The space age")
+    # The historical model computes nothing: the JDNs are written here as a stored row has them.
+    for slug, jdn in (("borodino", 2383130), ("gagarin", 2437401), ("undated", None)):
+        made = Entry.objects.create(
+            title=slug, slug=slug, date_text="x", edtf="x", calendar="gregorian", precision="day", earliest_jdn=jdn
+        )
+        Membership.objects.create(entry=made, collection=home, day_key=907)
+        if slug == "gagarin":
+            Membership.objects.create(entry=made, collection=other, day_key=412)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    from hodie.almanac.models import Membership as NewMembership
+
+    rows = NewMembership.objects.values_list("entry__slug", "collection__slug", "entry_jdn")
+    assert sorted(rows, key=lambda row: (row[0], row[1])) == [
+        ("borodino", "russia", 2383130),
+        ("gagarin", "russia", 2437401),
+        ("gagarin", "space", 2437401),
+        ("undated", "russia", None),
+    ]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'hodie_%'")
+            triggers = {row[0] for row in cursor.fetchall()}
+        assert {"hodie_entry_ai", "hodie_entry_ad", "hodie_entry_au", "hodie_article_ai"} <= triggers

@@ -193,10 +193,24 @@ def _sql() -> dict[str, Any]:
     # S608: every name below is a table or column of our own models; values go in as parameters.
     return {
         "entry_names": names,
-        # {key} is one of the vetted day-key columns, {ids} a run of placeholders
+        # A day filed under the collection's policy, in date order, from the memberships' index
+        # (collection, day_key, entry_jdn, entry): one key's first {limit} rows, read in the index's
+        # order, or all of the day's ({keys}: a run of placeholders). Then the entries of those
+        # rows ({source}), with or without each one's stored line in one variant (hodie/almanac/lines.py).
+        "filed_page": f"SELECT * FROM (SELECT m.entry_id, m.entry_jdn FROM {member} m "  # noqa: S608
+        "WHERE m.collection_id = %s AND m.day_key = %s ORDER BY m.entry_jdn, m.entry_id LIMIT %s) k{n}",
+        "filed_all": f"SELECT m.entry_id, m.entry_jdn FROM {member} m "  # noqa: S608
+        "WHERE m.collection_id = %s AND m.day_key IN ({keys})",
+        "filed": f"SELECT {entry_cols} FROM ({{source}}) d JOIN {entry} e ON e.id = d.entry_id "  # noqa: S608
+        "ORDER BY d.entry_jdn, d.entry_id",
+        "filed_lines": f"SELECT {entry_cols}, l.head, l.tail, l.event FROM ({{source}}) d "  # noqa: S608
+        f"JOIN {entry} e ON e.id = d.entry_id LEFT JOIN {line} l ON l.entry_id = e.id AND l.variant = %s "
+        "ORDER BY d.entry_jdn, d.entry_id",
+        # A day under another calendar (?calendar=julian ...): {key} is one of the entry's vetted
+        # day-key columns, not indexed (see the docstring of models.Membership), so the whole
+        # collection is read; the same order, from the entry's own columns.
         "entries": f"SELECT {entry_cols} FROM {entry} e JOIN {member} m ON m.entry_id = e.id "  # noqa: S608
         "WHERE m.collection_id = %s AND {key} IN ({keys}) ORDER BY e.earliest_jdn, e.id",
-        # the same, with each entry's stored line in one variant (hodie/almanac/lines.py), if any
         "entries_lines": f"SELECT {entry_cols}, l.head, l.tail, l.event FROM {entry} e "  # noqa: S608
         f"JOIN {member} m ON m.entry_id = e.id LEFT JOIN {line} l ON l.entry_id = e.id AND l.variant = %s "
         "WHERE m.collection_id = %s AND {key} IN ({keys}) ORDER BY e.earliest_jdn, e.id",
@@ -277,8 +291,41 @@ def day_keys(month: int, day: int, on_date: dt.date | None = None) -> list[int]:
 
 def count_day(collection: Collection, month: int, day: int, on_date: dt.date | None = None) -> int:
     """How many entries the collection files on the day (under its own policy): one count over the
-    ``membership_day`` index, no entry read."""
+    ``membership_day_order`` index, no entry read."""
     return Membership.objects.filter(collection=collection, day_key__in=day_keys(month, day, on_date)).count()
+
+
+def _entries_statement(
+    collection: Collection, keys: list[int], choice: str | None, page_number: int | None, line_variant: str | None
+) -> tuple[str, list[Any]]:
+    """The statement (and its parameters) that reads a day's entries in date order: all of them, or
+    page ``page_number``'s and one more, to know whether another follows without counting them all.
+
+    Under the collection's own policy, each day key's rows are read from the memberships' index in
+    the page's order and at most as many as the page needs (``LIMIT`` offset + 101), so the first
+    page costs 101 index rows and 101 entries however big the day is; two keys (28 February with
+    the 29th) are two such reads, merged by the outer ``ORDER BY``."""
+    sql = _sql()
+    offset = (page_number - 1) * PER_PAGE if page_number is not None else 0
+    params: list[Any] = []
+    if choice is None:
+        if page_number is None:
+            source = sql["filed_all"].format(keys=_marks(keys))
+            params += [collection.pk, *keys]
+        else:
+            source = " UNION ALL ".join(sql["filed_page"].format(n=n) for n in range(len(keys)))
+            for key in keys:
+                params += [collection.pk, key, offset + PER_PAGE + 1]
+        statement = sql["filed" if line_variant is None else "filed_lines"].format(source=source)
+        params += [] if line_variant is None else [line_variant]
+    else:
+        column = f"e.{choice}_key"  # one of three fixed names (CHOICES), never the reader's text
+        statement = sql["entries" if line_variant is None else "entries_lines"].format(key=column, keys=_marks(keys))
+        params += ([] if line_variant is None else [line_variant]) + [collection.pk, *keys]
+    if page_number is not None:
+        statement += " LIMIT %s OFFSET %s"
+        params += [PER_PAGE + 1, offset]
+    return statement, params
 
 
 def build_day(
@@ -303,25 +350,11 @@ def build_day(
     ``fragment_keys(articles)`` names (the articles' leads, the comment block), kept as
     ``page.fragments``."""
     keys = day_keys(month, day, on_date)
-    if choice is None:
-        column = "m.day_key"
-    elif choice in CHOICES:
-        column = f"e.{choice}_key"  # one of three fixed names, never the reader's text
-    else:
+    if choice is not None and choice not in CHOICES:
         raise InvalidDate(f"Unknown calendar choice {choice!r}; use one of {', '.join(CHOICES)}")
     sql = _sql()
-    params: list[Any] = [collection.pk, *keys]
-    if line_variant is None:
-        statement = sql["entries"].format(key=column, keys=_marks(keys))
-    else:
-        statement = sql["entries_lines"].format(key=column, keys=_marks(keys))
-        params.insert(0, line_variant)
-    if page_number is not None:
-        # One more than a page, to know whether another follows without counting them all.
-        statement += " LIMIT %s OFFSET %s"
-        params += [PER_PAGE + 1, (page_number - 1) * PER_PAGE]
+    rows = _rows(*_entries_statement(collection, keys, choice, page_number, line_variant))
     names = sql["entry_names"]
-    rows = _rows(statement, params)
     if line_variant is None:
         entries = [_from_row(Entry, names, row) for row in rows]
     else:

@@ -280,34 +280,48 @@ class Entry(Translatable):
                 present.add(collection.pk)
 
     def sync_memberships(self) -> None:
+        """Refile the entry's memberships after its date (or a collection's policy) changed: each
+        one's day and its copy of the entry's sort key (:class:`Membership`)."""
         for membership in Membership.objects.filter(entry=self).select_related("collection"):
             key = self.key_for(membership.collection.anniversary_policy)
-            if membership.day_key != key:
-                membership.day_key = key
-                membership.save(update_fields=["day_key"])
+            if (membership.day_key, membership.entry_jdn) != (key, self.earliest_jdn):
+                membership.day_key, membership.entry_jdn = key, self.earliest_jdn
+                membership.save(update_fields=["day_key", "entry_jdn"])
 
 
 class Membership(models.Model):
     """An entry in a collection, with the day page it is filed on under that collection's policy.
 
-    ``(collection, day_key)`` is indexed, so a day page is one index range scan. The entry's own
-    keys are not indexed: every day query goes through this table, and an import pays for each
-    index on every row. Nor is ``collection`` alone: both composite indexes lead with it.
+    A day lists its entries in date order, ``(earliest_jdn, id)`` of the entry. That key is copied
+    here (``entry_jdn``, beside ``entry_id``), so that one index, ``(collection, day_key, entry_jdn,
+    entry)``, holds each day's entries in the order shown: a page of a day is read from it, 101
+    index rows, however many the day holds. Without the copy, the database read all of a day's rows
+    and their entries to sort them (3,000 a day in a collection of 1,000,000: docs/benchmarks.md).
+    Every writer of a membership or of an entry's date keeps the copy: :meth:`save`,
+    :meth:`Entry.sync_memberships` and the import writer's rows (hodie/writer/entries.py).
+
+    The entry's own day keys are not indexed: every day query goes through this table, and an
+    import pays for each index on every row. Nor is ``collection`` alone: both composite indexes
+    lead with it.
     """
 
     collection = models.ForeignKey(Collection, on_delete=models.CASCADE, db_index=False)
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE)
     day_key = models.PositiveSmallIntegerField(null=True, editable=False)
+    entry_jdn = models.BigIntegerField(
+        null=True, editable=False, help_text="A copy of the entry's earliest_jdn: a day's order, in its index."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["collection", "entry"], name="unique_membership")]
-        indexes = [models.Index(fields=["collection", "day_key"], name="membership_day")]
+        indexes = [models.Index(fields=["collection", "day_key", "entry_jdn", "entry"], name="membership_day_order")]
 
     def __str__(self) -> str:
         return f"{self.entry} in {self.collection}"
 
     def save(self, *args, **kwargs):
         self.day_key = self.entry.key_for(self.collection.anniversary_policy)
+        self.entry_jdn = self.entry.earliest_jdn
         super().save(*args, **kwargs)
 
 

@@ -160,7 +160,8 @@ class EntryWriting(WriterBase):
         for (record, collections, _, _), f in zip(new, filings, strict=True):
             pk = pks[record.stable_id]
             for collection in dict.fromkeys(collections):
-                memberships.append((collection.pk, pk, filing_key(f, record.policy or collection.anniversary_policy)))
+                key = filing_key(f, record.policy or collection.anniversary_policy)
+                memberships.append((collection.pk, pk, key, f.earliest))  # the day, and its order (Membership)
             if record.people:
                 people += [
                     Entry.people.through(entry_id=pk, person_id=lookups.person(n).pk)
@@ -175,7 +176,7 @@ class EntryWriting(WriterBase):
                 ]
             sources += [Source(entry_id=pk, url=s.url, title=s.title, publisher=s.publisher) for s in record.sources]
         table = connection.ops.quote_name(Membership._meta.db_table)
-        sql = f"INSERT INTO {table} (collection_id, entry_id, day_key) VALUES (%s, %s, %s)"  # noqa: S608 - our names
+        sql = f"INSERT INTO {table} (collection_id, entry_id, day_key, entry_jdn) VALUES (%s, %s, %s, %s)"  # noqa: S608 - our names
         with connection.cursor() as cursor:
             cursor.executemany(sql, memberships)
         for through, links in ((Entry.people.through, people), (Entry.tags.through, tags),

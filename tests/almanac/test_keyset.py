@@ -129,6 +129,51 @@ def test_the_today_feed_reads_a_page_of_a_big_day_and_counts_the_rest(db, monkey
     assert days.count_day(collection, 2, 20) == 7
 
 
+def test_a_days_pages_follow_the_date_order_across_28_and_29_february(db, monkeypatch) -> None:
+    """A day's page is read from the memberships' index, each day key's rows up to the page's end,
+    then merged: on 28 February of a common year the 29th's entries fall in among the 28th's by date,
+    whatever order they were filed in, on every page."""
+    collection = Collection.objects.create(slug="c", title="C")
+    for text in ["1905-02-28", "1896-02-29", "1902-02-28", "1906-02-28", "1904-02-29", "1901-02-28", "1903-02-28"]:
+        Entry.objects.create(title=f"Event of {text}", slug=f"e{text}", date_text=text).join([collection])
+    monkeypatch.setattr(days, "PER_PAGE", 2)
+    common = dt.date(2027, 2, 28)
+    pages = [days.build_day(collection, 2, 28, on_date=common, page_number=n) for n in (1, 2, 3, 4, 5)]
+    assert [[e.year for e in page.entries] for page in pages] == [
+        [1896, 1901], [1902, 1903], [1904, 1905], [1906], []
+    ]  # fmt: skip
+    assert [page.has_next for page in pages] == [True, True, True, False, False]
+    whole = days.build_day(collection, 2, 28, on_date=common)
+    assert [e.year for e in whole.entries] == [1896, 1901, 1902, 1903, 1904, 1905, 1906]
+    assert [e.year for e in days.build_day(collection, 2, 28, page_number=2).entries] == [1903, 1905]
+
+
+def test_a_changed_date_moves_the_entry_in_its_days_order(db) -> None:
+    """The day's order is a copy of each entry's date on its memberships: changing the date (the
+    admin, an import's update) refiles it, the year as much as the day."""
+    collection = Collection.objects.create(slug="c", title="C")
+    first = Entry.objects.create(title="First", slug="first", date_text="1901-02-20")
+    first.join([collection])
+    Entry.objects.create(title="Second", slug="second", date_text="1902-02-20").join([collection])
+    assert [e.slug for e in days.build_day(collection, 2, 20, page_number=1).entries] == ["first", "second"]
+    first.set_date("1903-02-20")
+    first.save()
+    assert [e.slug for e in days.build_day(collection, 2, 20, page_number=1).entries] == ["second", "first"]
+    first.set_date("1900-03-01")
+    first.save()
+    assert [e.slug for e in days.build_day(collection, 2, 20).entries] == ["second"]
+    assert [e.slug for e in days.build_day(collection, 3, 1).entries] == ["first"]
+
+
+def test_imported_memberships_carry_their_entries_sort_key(demo) -> None:
+    """The import writer's own rows (not Membership.save) fill the day's order too."""
+    from hodie.almanac.models import Membership
+
+    rows = list(Membership.objects.values_list("entry_jdn", "entry__earliest_jdn"))
+    assert len([jdn for jdn, _ in rows if jdn is not None]) > 10
+    assert [(jdn, own) for jdn, own in rows if jdn != own] == []
+
+
 class Key(NamedTuple):
     pk: int
     kind: str
