@@ -194,11 +194,14 @@ def _sql() -> dict[str, Any]:
     return {
         "entry_names": names,
         # A day filed under the collection's policy, in date order, from the memberships' index
-        # (collection, day_key, entry_jdn, entry): one key's first {limit} rows, read in the index's
-        # order, or all of the day's ({keys}: a run of placeholders). Then the entries of those
-        # rows ({source}), with or without each one's stored line in one variant (hodie/almanac/lines.py).
+        # (collection, day_key, entry_jdn, entry): one key's first rows, as many as the page needs,
+        # in the index's order ({n} numbers the key), or all of the day's ({keys}: a run of
+        # placeholders); the keys' reads merged into
+        # one page ({merged}). Then the entries of those rows ({source}), with or without each one's
+        # stored line in one variant (hodie/almanac/lines.py).
         "filed_page": f"SELECT * FROM (SELECT m.entry_id, m.entry_jdn FROM {member} m "  # noqa: S608
         "WHERE m.collection_id = %s AND m.day_key = %s ORDER BY m.entry_jdn, m.entry_id LIMIT %s) k{n}",
+        "filed_merged": "SELECT * FROM ({merged}) u ORDER BY u.entry_jdn, u.entry_id LIMIT %s OFFSET %s",
         "filed_all": f"SELECT m.entry_id, m.entry_jdn FROM {member} m "  # noqa: S608
         "WHERE m.collection_id = %s AND m.day_key IN ({keys})",
         "filed": f"SELECT {entry_cols} FROM ({{source}}) d JOIN {entry} e ON e.id = d.entry_id "  # noqa: S608
@@ -303,8 +306,9 @@ def _entries_statement(
 
     Under the collection's own policy, each day key's rows are read from the memberships' index in
     the page's order and at most as many as the page needs (``LIMIT`` offset + 101), so the first
-    page costs 101 index rows and 101 entries however big the day is; two keys (28 February with
-    the 29th) are two such reads, merged by the outer ``ORDER BY``."""
+    page costs 101 index rows and 101 entries however big the day is, and page N reads N × 100 + 1
+    index rows, then its 101 entries; two keys (28 February with the 29th) are two such reads,
+    merged by ``ORDER BY``."""
     sql = _sql()
     offset = (page_number - 1) * PER_PAGE if page_number is not None else 0
     params: list[Any] = []
@@ -313,15 +317,17 @@ def _entries_statement(
             source = sql["filed_all"].format(keys=_marks(keys))
             params += [collection.pk, *keys]
         else:
-            source = " UNION ALL ".join(sql["filed_page"].format(n=n) for n in range(len(keys)))
+            merged = " UNION ALL ".join(sql["filed_page"].format(n=n) for n in range(len(keys)))
             for key in keys:
                 params += [collection.pk, key, offset + PER_PAGE + 1]
+            # The page's keys are chosen before any entry is read: a later page skips index rows alone.
+            source = sql["filed_merged"].format(merged=merged)
+            params += [PER_PAGE + 1, offset]
         statement = sql["filed" if line_variant is None else "filed_lines"].format(source=source)
-        params += [] if line_variant is None else [line_variant]
-    else:
-        column = f"e.{choice}_key"  # one of three fixed names (CHOICES), never the reader's text
-        statement = sql["entries" if line_variant is None else "entries_lines"].format(key=column, keys=_marks(keys))
-        params += ([] if line_variant is None else [line_variant]) + [collection.pk, *keys]
+        return statement, params + ([] if line_variant is None else [line_variant])
+    column = f"e.{choice}_key"  # one of three fixed names (CHOICES), never the reader's text
+    statement = sql["entries" if line_variant is None else "entries_lines"].format(key=column, keys=_marks(keys))
+    params += ([] if line_variant is None else [line_variant]) + [collection.pk, *keys]
     if page_number is not None:
         statement += " LIMIT %s OFFSET %s"
         params += [PER_PAGE + 1, offset]
