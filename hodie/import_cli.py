@@ -14,6 +14,7 @@ from hodie.importers import READERS
 from hodie.importers.dayplan import DAY_MODES
 
 BLOG_FORMATS = ("blogger", "wxr", "feed")
+IMAGE_FORMATS = ("blogger", "wxr")  # the formats whose posts' images are copied (docs/imports.md, "Images")
 
 
 @click.command(name="import", epilog="Formats: " + "; ".join(f"{name}: {what}" for name, (_, what) in READERS.items()))
@@ -27,7 +28,15 @@ BLOG_FORMATS = ("blogger", "wxr", "feed")
                    "marked for review.")  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Check everything, store nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
-@click.option("--images", is_flag=True, help="Then copy the posts' images and attachments into HODIE_MEDIA_ROOT.")
+@click.option(
+    "--images",
+    is_flag=True,
+    help="blogger, wxr: copy the posts' images and attachments into HODIE_MEDIA_ROOT now, before the "
+    "command ends. Without it or --no-images, a job for `hodie worker` copies them.",
+)
+@click.option("--no-images", is_flag=True,
+              help="blogger, wxr: leave the posts' images at their old addresses and allow those hosts in the "
+                   "Content-Security-Policy (Admin → Media → Allowed image hosts).")  # fmt: skip
 def import_(
     fmt: str,
     files: tuple[Path, ...],
@@ -37,12 +46,15 @@ def import_(
     dry_run: bool,
     as_json: bool,
     images: bool,
+    no_images: bool,
 ) -> None:
     """Import FILE(s) of FORMAT. All or nothing: one bad record and nothing is stored.
 
     FORMAT is one of the formats listed below. A blog's day posts ("February 20 in Russian history")
     become entries on their day. Importing the same file again changes nothing; a changed record
-    updates what it made."""
+    updates what it made. A Blogger or WordPress blog's images are copied into Hodie by a job for
+    `hodie worker` (--images: now; --no-images: not at all); until then its pages show them from
+    their old host."""
     from hodie.cli import _collection, _fail, _setup  # here: hodie.cli imports this module
 
     _setup()
@@ -58,6 +70,11 @@ def import_(
             _fail(f"{path}: no such file")
     if days and fmt not in BLOG_FORMATS:
         _fail(f"--days is for a blog's day posts ({', '.join(BLOG_FORMATS)}), not {fmt}")
+    if images and no_images:
+        _fail("--images copies the images now and --no-images leaves them remote: give one of them")
+    if (images or no_images) and fmt not in IMAGE_FORMATS:
+        flag = "--images" if images else "--no-images"
+        _fail(f"{flag} is for a blog's images ({', '.join(IMAGE_FORMATS)}), not {fmt}")
     collection = _collection(slug) if slug else collection_for(fmt, BLOG_FORMATS)
     read = reader(fmt, partner)
     day_posts = DayPosts(collection.region, days) if fmt in BLOG_FORMATS and collection else None
@@ -83,19 +100,24 @@ def import_(
                 click.echo(json.dumps(failure.summary.as_dict(), ensure_ascii=False))
                 sys.exit(1)
             _fail(str(failure))
-    media = _copy_images(show) if images and not dry_run else None
+    media = _images(fmt, images, no_images, show) if not dry_run else None
     if as_json:
         result = summary.as_dict()
         if day_posts:
             result["plan"] = day_posts.plan.as_dict()
         if media:
             result["media"] = media.as_dict()
+            if media.error:
+                click.echo(json.dumps(result, ensure_ascii=False))
+                sys.exit(1)
         click.echo(json.dumps(result, ensure_ascii=False))
         return
     if day_posts:
         click.echo(("Plan: " if dry_run else "Day posts: ") + day_posts.plan.line())
     if media is not None:
         click.echo(media.summary())
+        if media.error:
+            sys.exit(1)
     verb = "Would import" if dry_run else "Imported"
     created = ", ".join(f"{n} {k}" for k, n in summary.created.items()) or "nothing new"
     updated = ", ".join(f"{n} {k}" for k, n in summary.updated.items()) or "none"
@@ -118,8 +140,38 @@ def import_(
             click.echo(f"  {post['where']}: {post['title']}")
 
 
+def _images(fmt: str, now: bool, leave: bool, show: bool):  # type: ignore[no-untyped-def]
+    """After an import has committed: the posts' images (and WXR attachments) copied into the media
+    folder now (``now``), left remote with their hosts allowed (``leave``), or queued for a job."""
+    from hodie.media.localise import ImagesLeft, ImagesQueued, leave_remote, queue
+
+    if fmt not in IMAGE_FORMATS:
+        return None
+    if leave:
+        hosts = leave_remote()
+        return ImagesLeft(hosts)
+    queued = queue()  # their hosts are allowed while they wait: no page blocks them meanwhile
+    if now:
+        return _copy_images(show)
+    from hodie.media.jobs import copy_images
+    from hodie.media.models import MediaFile
+
+    if not MediaFile.objects.filter(status="queued").exists():  # a file imported again: all copied already
+        return ImagesQueued(queued, "")
+    try:
+        job = copy_images.enqueue()
+    except Exception as err:  # any queue's failure (Redis away, a locked database): the import is stored
+        return ImagesQueued(queued, "", f"the copy job could not be queued ({type(err).__name__}: {err})")
+    if not job.is_finished:
+        return ImagesQueued(queued, str(job.id))
+    # HODIE_TASKS_BACKEND=immediate ran it inside enqueue(): say what came of it
+    if job.errors:
+        return ImagesQueued(queued, str(job.id), f"the copy job failed ({job.errors[-1].exception_class_path})")
+    return ImagesQueued(queued, str(job.id), done=str(job.return_value))
+
+
 def _copy_images(show: bool):  # type: ignore[no-untyped-def]
-    """After an import has committed: copy the posts' images (and WXR attachments) into the media folder."""
+    """Copy the posts' images (and WXR attachments) into the media folder, in this process."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn
 

@@ -100,7 +100,7 @@ def serve(host: str, port: int, workers: int, with_worker: bool) -> None:
 @click.option("--exit-with-parent", is_flag=True, hidden=True)
 def worker(once: bool, interval: float, exit_with_parent: bool) -> None:
     """Run background jobs: partner feeds, Webmention verification and sending, moderators' email,
-    the daily email digests.
+    the daily email digests, the copy of imported posts' images.
 
     Every minute it also queues the Webmentions of scheduled articles whose time has come and a
     poll of each partner feed not polled for HODIE_PARTNER_POLL_MINUTES, and makes the fediverse posts

@@ -23,9 +23,10 @@ breaks single newlines, and WordPress adds ``<p>`` and ``<br />`` only when it s
   ``exclude="…"`` leaves some out, ``orderby="ID"``/``"title"`` and ``order="DESC"`` are followed,
   ``orderby="rand"`` keeps the menu order (a page that changes on each build is no page to cache).
   ``columns`` and ``size`` are not followed: the figures wrap to the reader's window (site.css).
-  The images keep the attachments' own addresses: ``hodie import --images`` then copies them like
-  every other image. Links to attachment pages are not made (those pages are not imported; their old
-  addresses redirect to the post). A gallery of no image found in the export is removed.
+  The images keep the attachments' own addresses: the import's image copy (a job, or
+  ``--images``) copies them like every other image. Links to attachment pages are not made (those
+  pages are not imported; their old addresses redirect to the post). A gallery of no image found in
+  the export is removed.
 
 No library does this in Python (html5lib and nh3 parse HTML; neither knows WordPress's rules),
 hence the code below.

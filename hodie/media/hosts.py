@@ -1,13 +1,23 @@
 """The image hosts pages may load from: the ``img-src`` of the Content-Security-Policy and the
 filter that turns an image from any other host into a link (an image is never silently blocked).
 
-The list is read once per process and forgotten when an editor changes it (in this process at
-once; other worker processes read it again within :data:`TTL` seconds)."""
+A host is allowed when an editor allows it (an :class:`ImageHost`, which an import also adds for
+an image it could not copy or was told to leave remote), and while it has an image waiting to be
+copied (a queued :class:`MediaFile`): an import queues its posts' images for ``hodie worker``, and
+until the job has run their pages show them from their old host. A host an editor has refused
+(an :class:`ImageHost` not allowed) stays refused, waiting images or not.
+
+The list is read once per process and forgotten when an editor changes it or a media file
+changes (in this process at once; other worker processes read it again within :data:`TTL`
+seconds)."""
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from html import escape, unescape
 from urllib.parse import urlsplit
 
@@ -15,7 +25,7 @@ from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import ImageHost
+from .models import ImageHost, MediaFile
 
 TTL = 30.0
 _cached: tuple[float, frozenset[str]] | None = None
@@ -38,15 +48,45 @@ def host_of(url: str) -> str:
     return f"{host}:{port}" if host and port and port != default else host
 
 
+# One reading of the list for one request (see pinned); a one-slot list, filled at the first need.
+_pinned: ContextVar[list[frozenset[str]] | None] = ContextVar("hodie_image_hosts", default=None)
+
+
+@contextmanager
+def pinned() -> Iterator[None]:
+    """Within it, every call of :func:`allowed_hosts` gives the same answer. A page's HTML (which
+    turns images of other hosts into links) and its ``img-src`` header are made one after the other;
+    were the list read again between the two, a host just dropped from it (its last waiting image
+    stored) would leave an ``<img>`` on the page that the header blocks."""
+    token = _pinned.set([])
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
 def allowed_hosts() -> frozenset[str]:
+    slot = _pinned.get()
+    if slot is None:
+        return _read()
+    if not slot:
+        slot.append(_read())
+    return slot[0]
+
+
+def _read() -> frozenset[str]:
     global _cached
     now = time.monotonic()
     if _cached is None or now - _cached[0] > TTL:
         try:
-            names = list(ImageHost.objects.filter(allowed=True).values_list("host", flat=True))
+            decided = dict(ImageHost.objects.values_list("host", "allowed"))
+            waiting = MediaFile.objects.filter(status="queued").values_list("source_url", flat=True).distinct()
+            pending = {host_of(url) for url in waiting.iterator()}
         except DatabaseError:  # an error page while the database is away: keep what was known
             return _cached[1] if _cached else frozenset()
-        _cached = (now, frozenset(name.lower() for name in names if _HOST.match(name.lower())))
+        names = {name.lower() for name, allowed in decided.items() if allowed}
+        names |= pending - {name.lower() for name in decided}  # an editor's refusal wins
+        _cached = (now, frozenset(name for name in names if _HOST.match(name)))
     return _cached[1]
 
 
@@ -62,6 +102,13 @@ def _forget(**kwargs: object) -> None:
     from hodie.site import caching
 
     caching.changed()  # cached pages carry the old header and the old links
+
+
+@receiver([post_save, post_delete], sender=MediaFile)
+def _forget_waiting(**kwargs: object) -> None:
+    # An image stored or failed is no longer waiting. The pages need no new generation here: the
+    # copy job bumps it when it rewrites a post, and a failed image's host is allowed (above).
+    forget()
 
 
 def img_src() -> str:

@@ -1,5 +1,6 @@
-"""The media copy as a background job, for ``hodie worker``: an editor asks for it from the
-admin (Media files → "Fetch again"), or an import without ``--images`` leaves it for later."""
+"""The media copy as a background job, for ``hodie worker``: a ``wxr`` or ``blogger`` import queues
+it (unless told ``--images``, copy now, or ``--no-images``), and an editor asks for it from the
+admin (Media files → "Fetch again")."""
 
 from __future__ import annotations
 

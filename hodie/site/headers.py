@@ -3,9 +3,10 @@ script, nothing framing us. It is a second wall behind the escaping and the sani
 that slipped through could not run. The admin keeps Django's own headers; a view that needs
 another policy (the widget's iframe) sets its own and is left alone.
 
-Images come from Hodie (imported posts' images are copied into its media folder) and from the
-hosts an editor allows (admin → Media → Allowed image hosts; an import adds the host of each
-image it could not copy), so that no image of a migrated post is blocked."""
+Images come from Hodie (imported posts' images are copied into its media folder), from the hosts
+an editor allows (admin → Media → Allowed image hosts; an import adds the host of each image it
+could not copy or was told to leave remote) and from the hosts of images waiting to be copied, so
+that no image of a migrated post is blocked (hodie/media/hosts.py)."""
 
 from __future__ import annotations
 
@@ -31,11 +32,14 @@ class ContentSecurityPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if (
-            response.get("Content-Type", "").startswith("text/html")
-            and not request.path.startswith("/admin/")
-            and not response.has_header("Content-Security-Policy")
-        ):
-            response["Content-Security-Policy"] = policy()
+        from hodie.media.hosts import pinned
+
+        with pinned():  # the page's images and its img-src from one reading of the allowed hosts
+            response = self.get_response(request)
+            if (
+                response.get("Content-Type", "").startswith("text/html")
+                and not request.path.startswith("/admin/")
+                and not response.has_header("Content-Security-Policy")
+            ):
+                response["Content-Security-Policy"] = policy()
         return response

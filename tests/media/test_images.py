@@ -295,3 +295,194 @@ def test_without_fetching_a_srcset_from_a_host_not_allowed_is_dropped_on_the_pag
     assert '<img src="https://img.example/a.jpg" alt="Mixed">' in html  # cdn.example is not allowed
     assert '<img src="https://img.example/b.jpg" srcset="https://img.example/b2.jpg 2x" alt="Allowed">' in html
     assert '<img src="https://img.example/c.jpg" alt="Script">' in html  # cleaning refused the srcset
+
+
+def queued_jobs() -> list[str]:
+    from django_tasks_db.models import DBTaskResult
+
+    return [job.task_path for job in DBTaskResult.objects.filter(status="READY")]
+
+
+def shown_images(html: str) -> dict[str, str]:
+    """The ``<img>`` of a page's article by alternative text: its ``src``."""
+    import re
+
+    return {alt: src for src, alt in re.findall(r'<img src="([^"]*)" alt="([^"]*)">', html)}
+
+
+def test_a_default_import_queues_the_copy_and_shows_the_images_meanwhile(
+    db, client, image_server, media_settings, tmp_path, run_jobs
+):
+    """No flag: the import fetches nothing and queues the copy job; while the images wait their host
+    is allowed, so the page shows them from the old server; the job stores what it can, rewrites the
+    post, and a failed image keeps its address behind an allowed host, with its reason recorded."""
+    from hodie.almanac.models import Article, Collection
+    from hodie.media.models import ImageHost, MediaFile
+
+    base, served = image_server
+    host = base.removeprefix("http://")
+    Collection.objects.create(slug="ru", title="Russia", region="ru")
+    source = tmp_path / "images.wxr"
+    source.write_text(wxr(base))
+    media = run("import", "wxr", str(source), "--collection", "ru", "--json")["media"]
+    assert media["images_queued"] == 4 and media["files_waiting"] == 5 and media["job"]  # 4 images, 1 attachment
+    assert queued_jobs() == ["hodie.media.jobs.copy_images"]
+    assert set(MediaFile.objects.values_list("status", flat=True)) == {"queued"}
+    assert not Path(media_settings.MEDIA_ROOT).exists()  # nothing fetched yet
+    assert not ImageHost.objects.exists()
+
+    post = Article.objects.get(title="A post with images")
+    page = client.get(post.get_absolute_url())
+    assert f"img-src 'self' data: https://{host} http://{host};" in page["Content-Security-Policy"]
+    images = shown_images(page.content.decode())
+    files = {"Kosenko": "kosenko.png", "Gone": "missing.png", "Huge": "huge.png", "Page": "page.png"}
+    assert images == {alt: f"{base}/{name}" for alt, name in files.items()}
+
+    run_jobs()
+    assert queued_jobs() == []
+    from django_tasks_db.models import DBTaskResult
+
+    result = DBTaskResult.objects.get(task_path="hodie.media.jobs.copy_images").return_value
+    assert result.startswith("Media: 2 stored, 3 failed; 1 posts now use local copies"), result
+    assert f"{base}/missing.png: " in result and "HTTP 404" in result
+    stored = MediaFile.objects.get(source_url=f"{base}/kosenko.png")
+    assert stored.status == "stored" and MediaFile.objects.get(source_url=f"{base}/attachment.png").status == "stored"
+    reasons = dict(MediaFile.objects.filter(status="failed").values_list("source_url", "reason"))
+    assert set(reasons) == {f"{base}/{name}" for name in ("missing.png", "huge.png", "page.png")}
+    assert "HTTP 404" in reasons[f"{base}/missing.png"]
+    assert "larger than 20,000 bytes" in reasons[f"{base}/huge.png"]
+    assert ImageHost.objects.get(host=host).allowed  # the failed images' host, now by the editor's list
+
+    page = client.get(post.get_absolute_url())
+    assert f"http://{host};" in page["Content-Security-Policy"]
+    images = shown_images(page.content.decode())
+    assert images["Kosenko"] == f"/media/{stored.file}" and images["Gone"] == f"{base}/missing.png"
+    assert (Path(media_settings.MEDIA_ROOT) / stored.file).read_bytes() == (served / "kosenko.png").read_bytes()
+
+    # the same file again: nothing changes, nothing waits, so no job is queued
+    again = run("import", "wxr", str(source), "--collection", "ru", "--json")
+    assert again["unchanged"]["article"] == 1 and again["media"] == {"images_queued": 0, "files_waiting": 0, "job": ""}
+    assert queued_jobs() == []
+
+
+def test_no_images_leaves_them_remote_behind_an_allowed_host(db, client, image_server, media_settings, tmp_path):
+    from hodie.almanac.models import Article, Collection
+    from hodie.media.models import ImageHost, MediaFile
+
+    base, _ = image_server
+    host = base.removeprefix("http://")
+    Collection.objects.create(slug="ru", title="Russia", region="ru")
+    source = tmp_path / "images.wxr"
+    source.write_text(wxr(base))
+    media = run("import", "wxr", str(source), "--collection", "ru", "--json", "--no-images")["media"]
+    assert media == {"images_left_remote": True, "hosts_allowed": [host]}
+    assert queued_jobs() == []
+    assert list(MediaFile.objects.values_list("source_url", flat=True)) == [f"{base}/attachment.png"]
+    assert ImageHost.objects.get(host=host).allowed
+    page = client.get(Article.objects.get(title="A post with images").get_absolute_url())
+    assert f"http://{host};" in page["Content-Security-Policy"]
+    assert shown_images(page.content.decode())["Kosenko"] == f"{base}/kosenko.png"
+    assert not Path(media_settings.MEDIA_ROOT).exists()
+    # a second import allows nothing new, and never undoes an editor's refusal
+    ImageHost.objects.filter(host=host).update(allowed=False)
+    assert (
+        run("import", "wxr", str(source), "--collection", "ru", "--json", "--no-images")["media"]["hosts_allowed"] == []
+    )
+    assert not ImageHost.objects.get(host=host).allowed
+
+
+def test_a_host_the_editor_refused_stays_refused_while_its_images_wait(
+    db, client, image_server, media_settings, tmp_path
+):
+    """Waiting images allow their host only where no editor has decided: a refused host's images
+    are links (never blocked without a trace), and its name is not in the policy."""
+    from hodie.almanac.models import Article, Collection
+    from hodie.media.models import ImageHost
+
+    base, _ = image_server
+    host = base.removeprefix("http://")
+    ImageHost.objects.create(host=host, allowed=False)
+    Collection.objects.create(slug="ru", title="Russia", region="ru")
+    source = tmp_path / "images.wxr"
+    source.write_text(wxr(base))
+    assert run("import", "wxr", str(source), "--collection", "ru", "--json")["media"]["images_queued"] == 4
+    page = client.get(Article.objects.get(title="A post with images").get_absolute_url())
+    assert host not in page["Content-Security-Policy"]
+    html = page.content.decode()
+    assert shown_images(html) == {} and f'<a href="{base}/kosenko.png" rel="noopener">Kosenko</a>' in html
+
+
+def test_the_image_flags_are_checked(db, tmp_path):
+    from hodie.almanac.models import Collection
+
+    Collection.objects.create(slug="ru", title="Russia", region="ru")
+    source = tmp_path / "images.wxr"
+    source.write_text(wxr("http://img.example"))
+    both = CliRunner().invoke(main, ["import", "wxr", str(source), "--collection", "ru", "--images", "--no-images"])
+    assert both.exit_code != 0 and "give one of them" in both.output
+    lines = tmp_path / "site.jsonl"
+    lines.write_text("")
+    other = CliRunner().invoke(main, ["import", "jsonl", str(lines), "--no-images"])
+    assert other.exit_code != 0 and "--no-images is for a blog's images (blogger, wxr), not jsonl" in other.output
+    assert queued_jobs() == []
+
+
+def test_a_dry_run_queues_nothing(db, image_server, media_settings, tmp_path):
+    from hodie.almanac.models import Collection
+    from hodie.media.models import MediaFile
+
+    base, _ = image_server
+    Collection.objects.create(slug="ru", title="Russia", region="ru")
+    source = tmp_path / "images.wxr"
+    source.write_text(wxr(base))
+    assert "media" not in run("import", "wxr", str(source), "--collection", "ru", "--json", "--dry-run")
+    assert queued_jobs() == [] and not MediaFile.objects.exists()
+
+
+def test_one_request_reads_the_allowed_hosts_once(db):
+    """Within pinned() (the CSP middleware wraps each request in it) the list does not change under
+    a page: the links its HTML makes and its img-src agree. Outside it a change is seen at once."""
+    from hodie.media.hosts import allowed_hosts, pinned
+    from hodie.media.models import ImageHost
+
+    with pinned():
+        assert allowed_hosts() == frozenset()
+        ImageHost.objects.create(host="img.example")
+        assert allowed_hosts() == frozenset()
+    assert allowed_hosts() == {"img.example"}
+
+
+def test_a_queue_that_runs_jobs_at_once_copies_during_the_import(db, image_server, media_settings, tmp_path):
+    """HODIE_TASKS_BACKEND=immediate: the job runs inside the import, and its summary is printed."""
+    from hodie.almanac.models import Article, Collection
+
+    media_settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    base, _ = image_server
+    Collection.objects.create(slug="ru", title="Russia", region="ru")
+    source = tmp_path / "images.wxr"
+    source.write_text(wxr(base))
+    result = CliRunner().invoke(main, ["import", "wxr", str(source), "--collection", "ru"])
+    assert result.exit_code == 0, result.output
+    assert "Media: 2 stored, 3 failed; 1 posts now use local copies" in result.output
+    assert f"{base}/missing.png: the server answered HTTP 404" in result.output
+    assert "/media/imports/" in Article.objects.get(title="A post with images").body
+    assert queued_jobs() == []
+
+
+def test_a_job_that_cannot_be_queued_is_said_and_the_import_kept(db, monkeypatch, tmp_path):
+    from hodie.almanac.models import Article, Collection
+    from hodie.media import jobs
+
+    class Away:
+        def enqueue(self):
+            raise ConnectionError("Redis is away")
+
+    monkeypatch.setattr(jobs, "copy_images", Away())
+    Collection.objects.create(slug="ru", title="Russia", region="ru")
+    source = tmp_path / "images.wxr"
+    source.write_text(wxr("http://img.example"))
+    result = CliRunner().invoke(main, ["import", "wxr", str(source), "--collection", "ru"])
+    assert result.exit_code == 1
+    assert "the copy job could not be queued (ConnectionError: Redis is away)" in result.output
+    assert "copy them with the same import and --images" in result.output
+    assert Article.objects.filter(title="A post with images").exists()
