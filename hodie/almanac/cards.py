@@ -96,7 +96,7 @@ def article_card(request: HttpRequest, slug: str) -> HttpResponse:
 
     article = get_object_or_404(Article.objects.published().prefetch_related("authors"), slug=slug)
     authors = ", ".join(a.name for a in article.authors.all())
-    return _png(draw_card("Article", article.title, plain_text(article.excerpt)[:140], authors))
+    return _png(draw_card("Article", article.title, plain_text(article.excerpt, article.markup)[:140], authors))
 
 
 @require_safe

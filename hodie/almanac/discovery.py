@@ -195,7 +195,9 @@ def describe(obj: Any, language: str = "") -> str:
     language when it has them, else what the page lists, said in that language."""
     language = language or obj.language
     if isinstance(obj, Article):
-        text = plain_text(written_in(obj, "excerpt", language)) or plain_text(written_in(obj, "body", language))
+        text = plain_text(written_in(obj, "excerpt", language), obj.markup) or plain_text(
+            written_in(obj, "body", language), obj.markup
+        )
     else:
         text = plain_text(written_in(obj, "description", language)) if hasattr(obj, "description") else ""
     if not text:

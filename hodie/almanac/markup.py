@@ -39,11 +39,16 @@ def render_markdown(text: str) -> Markup:
     return Markup(clean)  # noqa: S704 - cleaned by nh3 just above
 
 
-def plain_text(text: str) -> str:
-    """Markdown without its markup, on one line (for extracts and meta descriptions): the visible
-    text of its HTML, every entity read (``&nbsp;`` becomes a space)."""
+def plain_text(text: str, markup: str = "markdown") -> str:
+    """A text without its markup, on one line (for extracts and meta descriptions): the visible
+    text of its HTML, every entity read (``&nbsp;`` becomes a space). ``markup`` is what the text
+    is written in: an imported article's HTML read as Markdown would show its tags as words."""
     from hodie.importers.html import html_to_text
 
+    if markup == "html":
+        return html_to_text(text or "")
+    if markup == "text":
+        return " ".join((text or "").split())
     return html_to_text(_markdown().render(text or ""))
 
 

@@ -106,9 +106,16 @@ def text_to_html(text: str) -> str:
     return autop(_html.escape(text or ""))
 
 
+_BLOCK_END = re.compile(
+    r"(</(?:p|div|li|h[1-6]|blockquote|pre|tr|td|th|dd|dt|figcaption|section|article|ul|ol|table)\s*>|<br\s*/?>)",
+    re.IGNORECASE,
+)
+
+
 def html_to_text(text: str) -> str:
-    """Visible text of an HTML fragment, on one line."""
-    stripped = nh3.clean(text or "", tags=set())
+    """Visible text of an HTML fragment, on one line; the words either side of a block's end or a
+    line break stay two words (``<p>a</p><p>b</p>`` is "a b", as a reader sees it, not "ab")."""
+    stripped = nh3.clean(_BLOCK_END.sub(r"\1 ", text or ""), tags=set())
     return re.sub(r"\s+", " ", _html.unescape(stripped)).strip()
 
 

@@ -149,3 +149,17 @@ def test_an_article_in_each_language(client, demo) -> None:
     (data,) = en["jsonld"]
     assert (data["headline"], data["inLanguage"]) == (article.title, "en")
     assert en["og"]["og:locale"] == "en_US" and "Почти" not in en["description"]
+
+
+def test_an_imported_html_article_is_described_by_its_words_not_its_tags(client, demo):
+    """An article imported as HTML, with no excerpt: its description is its text, as a reader reads
+    it, not its markup read as Markdown (which showed ``<p>`` and ``&amp;`` to search engines)."""
+    from hodie.almanac.models import Article
+
+    article = Article.objects.create(
+        title="Imported", slug="imported-html", markup="html", excerpt="", status="published",
+        body="<p>Kosenko &amp; the <em>NKVD</em></p><p>Second paragraph.</p>",
+    )  # fmt: skip
+    description = head(client, article.get_absolute_url(), "en")["description"]
+    assert 'content="Kosenko &amp; the NKVD Second paragraph."' in description, description
+    assert "&lt;" not in description
