@@ -244,6 +244,7 @@ def test_own_payloads_never_run(browser, live_server, tmp_path):
 
 @pytest.mark.shared
 @pytest.mark.skipif(not SECURITY.is_dir(), reason=f"{SECURITY} is absent: the XSS corpora are not available")
+@pytest.mark.timeout(3600)  # up to 28 min in CI on 2 cores; the hour allows a slower machine
 def test_the_xss_corpora_never_run(browser, live_server, tmp_path):
     payloads = limited_corpus()
     ran, caught, hung = check(browser, live_server, payloads, tmp_path)
