@@ -102,6 +102,8 @@ def urls(n: int) -> list[tuple[str, str]]:
         ("collection page", f"/{SLUG}/"),
         ("day page", DAY),
         ("day page, its last page", f"{DAY}?page={last_day_page}"),
+        ("day page, Julian calendar", f"{DAY}?calendar=julian"),
+        ("day page, observance calendar", f"{DAY}?calendar=observance"),
         ("entry", f"/entries/generated-event-{middle}/"),
         ("tag page", "/tags/everything/"),
         ("tag page, half-way by cursor", f"/tags/everything/?after={_cursor(middle)}"),

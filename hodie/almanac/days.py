@@ -210,13 +210,17 @@ def _sql() -> dict[str, Any]:
         f"JOIN {entry} e ON e.id = d.entry_id LEFT JOIN {line} l ON l.entry_id = e.id AND l.variant = %s "
         "ORDER BY d.entry_jdn, d.entry_id",
         # A day under another calendar (?calendar=julian ...): {key} is one of the entry's vetted
-        # day-key columns, not indexed (see the docstring of models.Membership), so the whole
-        # collection is read; the same order, from the entry's own columns.
-        "entries": f"SELECT {entry_cols} FROM {entry} e JOIN {member} m ON m.entry_id = e.id "  # noqa: S608
-        "WHERE m.collection_id = %s AND {key} IN ({keys}) ORDER BY e.earliest_jdn, e.id",
-        "entries_lines": f"SELECT {entry_cols}, l.head, l.tail, l.event FROM {entry} e "  # noqa: S608
-        f"JOIN {member} m ON m.entry_id = e.id LEFT JOIN {line} l ON l.entry_id = e.id AND l.variant = %s "
-        "WHERE m.collection_id = %s AND {key} IN ({keys}) ORDER BY e.earliest_jdn, e.id",
+        # day-key columns, each indexed with the day's order (entry_julian_day, entry_observance_day:
+        # key, earliest_jdn, id). The same page-sized reads as above, from the entries' index, each
+        # row kept when the entry is in the collection; the result has the memberships' two columns,
+        # so that "filed" and "filed_lines" read the page's entries.
+        "chosen_page": f"SELECT * FROM (SELECT e.id AS entry_id, e.earliest_jdn AS entry_jdn FROM {entry} e "  # noqa: S608
+        "WHERE {key} = %s AND EXISTS (SELECT 1 FROM "
+        f"{member} m WHERE m.entry_id = e.id AND m.collection_id = %s) "
+        "ORDER BY e.earliest_jdn, e.id LIMIT %s) k{n}",
+        "chosen_all": f"SELECT e.id AS entry_id, e.earliest_jdn AS entry_jdn FROM {entry} e "  # noqa: S608
+        "WHERE {key} IN ({keys}) AND EXISTS (SELECT 1 FROM "
+        f"{member} m WHERE m.entry_id = e.id AND m.collection_id = %s)",
         "named": f"SELECT x.entry_id, 0, p.id, p.name, p.slug, p.description, p.language, p.translations "  # noqa: S608
         f"FROM {people} x JOIN {person} p ON p.id = x.person_id WHERE x.entry_id IN ({{ids}}) "
         f"UNION ALL SELECT x.entry_id, 1, t.id, t.name, t.slug, '', t.language, t.translations FROM {tags} x "
@@ -292,10 +296,17 @@ def day_keys(month: int, day: int, on_date: dt.date | None = None) -> list[int]:
     return [day_key((month, day))] + ([day_key((2, 29))] if leap else [])  # type: ignore[list-item]
 
 
-def count_day(collection: Collection, month: int, day: int, on_date: dt.date | None = None) -> int:
+def count_day(
+    collection: Collection, month: int, day: int, on_date: dt.date | None = None, at_most: int | None = None
+) -> int:
     """How many entries the collection files on the day (under its own policy): one count over the
-    ``membership_day_order`` index, no entry read."""
-    return Membership.objects.filter(collection=collection, day_key__in=day_keys(month, day, on_date)).count()
+    ``membership_day_order`` index, no entry read. With ``at_most``, the count stops there (it
+    counts at most that many index rows), so its cost is bounded whatever the day holds."""
+    filed = Membership.objects.filter(collection=collection, day_key__in=day_keys(month, day, on_date))
+    if at_most is None:
+        return filed.count()
+    # COUNT over a LIMIT subquery: the database stops reading the index after at_most rows.
+    return filed.values_list("entry_id")[:at_most].count()
 
 
 def _entries_statement(
@@ -311,27 +322,31 @@ def _entries_statement(
     merged by ``ORDER BY``."""
     sql = _sql()
     offset = (page_number - 1) * PER_PAGE if page_number is not None else 0
+    # Under the collection's policy, the memberships' index; under another calendar, the entries'
+    # index on that calendar's day key. column: one of three fixed names (CHOICES), never the reader's text.
+    column = None if choice is None else f"e.{choice}_key"
     params: list[Any] = []
-    if choice is None:
-        if page_number is None:
+    if page_number is None:
+        if column is None:
             source = sql["filed_all"].format(keys=_marks(keys))
             params += [collection.pk, *keys]
         else:
+            source = sql["chosen_all"].format(key=column, keys=_marks(keys))
+            params += [*keys, collection.pk]
+    else:
+        if column is None:
             merged = " UNION ALL ".join(sql["filed_page"].format(n=n) for n in range(len(keys)))
             for key in keys:
                 params += [collection.pk, key, offset + PER_PAGE + 1]
-            # The page's keys are chosen before any entry is read: a later page skips index rows alone.
-            source = sql["filed_merged"].format(merged=merged)
-            params += [PER_PAGE + 1, offset]
-        statement = sql["filed" if line_variant is None else "filed_lines"].format(source=source)
-        return statement, params + ([] if line_variant is None else [line_variant])
-    column = f"e.{choice}_key"  # one of three fixed names (CHOICES), never the reader's text
-    statement = sql["entries" if line_variant is None else "entries_lines"].format(key=column, keys=_marks(keys))
-    params += ([] if line_variant is None else [line_variant]) + [collection.pk, *keys]
-    if page_number is not None:
-        statement += " LIMIT %s OFFSET %s"
+        else:
+            merged = " UNION ALL ".join(sql["chosen_page"].format(key=column, n=n) for n in range(len(keys)))
+            for key in keys:
+                params += [key, collection.pk, offset + PER_PAGE + 1]
+        # The page's keys are chosen before any entry is read: a later page skips index rows alone.
+        source = sql["filed_merged"].format(merged=merged)
         params += [PER_PAGE + 1, offset]
-    return statement, params
+    statement = sql["filed" if line_variant is None else "filed_lines"].format(source=source)
+    return statement, params + ([] if line_variant is None else [line_variant])
 
 
 def build_day(

@@ -43,6 +43,9 @@ ALTERNATE_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml",
 LIMIT = 50
 TODAY_DAYS = 30
 TODAY_LINES = 40  # a day's entries listed in its item; "and N more" says how many are not
+# "and N more" counts at most this many (then says "and more than N more"): each of the feed's 30
+# days counts at most TODAY_LINES + TODAY_MORE + 1 index rows, however many the day holds.
+TODAY_MORE = 1000
 
 
 @dataclass
@@ -186,10 +189,15 @@ def today_feed(collection: Collection, site: str, today: dt.date | None = None, 
         # day costs one page of it, not the whole day (3,000 entries a day at 1,000,000).
         page = days.build_day(collection, date.month, date.day, on_date=date, page_number=1)
         lines = "".join(_today_line(e, language) for e in page.entries[:TODAY_LINES])
-        total = days.count_day(collection, date.month, date.day, date) if page.has_next else len(page.entries)
+        if page.has_next:
+            total = days.count_day(collection, date.month, date.day, date, at_most=TODAY_LINES + TODAY_MORE + 1)
+        else:
+            total = len(page.entries)
         more = total - TODAY_LINES
         html = f"<ul>{lines}</ul>" if lines else f"<p>{escape(_('Nothing is filed on this day yet.'))}</p>"
-        if more > 0:
+        if more > TODAY_MORE:
+            html += f"<p>{escape(_('and more than %(more)d more') % {'more': TODAY_MORE})}</p>"
+        elif more > 0:
             html += f"<p>{escape(_('and %(more)d more') % {'more': more})}</p>"
         for article in page.articles:
             title = shown(article, "title", language)

@@ -205,7 +205,15 @@ class Entry(Translatable):
         verbose_name_plural = "entries"
         # Feeds: the newest entries, read backwards from the index's end, 50 rows whatever the size.
         # (Listings in date order read earliest_jdn's own index: hodie/almanac/keyset.py.)
-        indexes = [models.Index(fields=["created", "id"], name="entry_newest")]
+        # A day under a calendar the reader chooses (?calendar=julian ...), in the day's order: a page
+        # of it is read from one of these, not from the whole table (hodie/almanac/days.py). Each
+        # costs every import a little (an index row written per entry).
+        indexes = [
+            models.Index(fields=["created", "id"], name="entry_newest"),
+            models.Index(fields=["standard_key", "earliest_jdn", "id"], name="entry_standard_day"),
+            models.Index(fields=["julian_key", "earliest_jdn", "id"], name="entry_julian_day"),
+            models.Index(fields=["observance_key", "earliest_jdn", "id"], name="entry_observance_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_year}: {self.title}" if self.display_year else self.title
@@ -300,9 +308,9 @@ class Membership(models.Model):
     Every writer of a membership or of an entry's date keeps the copy: :meth:`save`,
     :meth:`Entry.sync_memberships` and the import writer's rows (hodie/writer/entries.py).
 
-    The entry's own day keys are not indexed: every day query goes through this table, and an
-    import pays for each index on every row. Nor is ``collection`` alone: both composite indexes
-    lead with it.
+    The collection's own days go through this table. The entry's day keys are indexed too, for a
+    day under a calendar the reader chooses (:class:`Entry`'s indexes). ``collection`` alone is
+    not: both composite indexes lead with it.
     """
 
     collection = models.ForeignKey(Collection, on_delete=models.CASCADE, db_index=False)

@@ -8,6 +8,8 @@ import re
 from typing import NamedTuple
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hodie.almanac import days, feeds, keyset, views
 from hodie.almanac.models import Collection, Entry, Tag
@@ -129,23 +131,49 @@ def test_the_today_feed_reads_a_page_of_a_big_day_and_counts_the_rest(db, monkey
     assert days.count_day(collection, 2, 20) == 7
 
 
-def test_a_days_pages_follow_the_date_order_across_28_and_29_february(db, monkeypatch) -> None:
-    """A day's page is read from the memberships' index, each day key's rows up to the page's end,
-    then merged: on 28 February of a common year the 29th's entries fall in among the 28th's by date,
-    whatever order they were filed in, on every page."""
+def test_the_today_feed_counts_a_day_only_up_to_its_cap(db, monkeypatch) -> None:
+    """Past TODAY_MORE, "and N more" stops counting and says "more than": 7 entries, 2 listed, so 5
+    more; with the cap at 4 the feed says "more than 4", and the count reads at most 2 + 4 + 1 rows."""
     collection = Collection.objects.create(slug="c", title="C")
+    for year in range(1901, 1908):  # 7 entries on 20 February
+        Entry.objects.create(title=f"Event of {year}", slug=f"e{year}", date_text=f"{year}-02-20").join([collection])
+    monkeypatch.setattr(days, "PER_PAGE", 3)
+    monkeypatch.setattr(feeds, "TODAY_LINES", 2)
+    listed = "<ul><li>1901: Event of 1901</li><li>1902: Event of 1902</li></ul>"
+    monkeypatch.setattr(feeds, "TODAY_MORE", 5)  # at the cap: the exact number
+    feed = feeds.today_feed(collection, "https://hodie.example", today=dt.date(2024, 2, 20))
+    assert feed.items[0].html == listed + "<p>and 5 more</p>"
+    monkeypatch.setattr(feeds, "TODAY_MORE", 4)  # past it
+    with CaptureQueriesContext(connection) as queries:
+        feed = feeds.today_feed(collection, "https://hodie.example", today=dt.date(2024, 2, 20))
+    assert feed.items[0].html == listed + "<p>and more than 4 more</p>"
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and re.search(r"LIMIT 7\b", counts[0]), counts  # 2 listed + 4 + 1
+    assert days.count_day(collection, 2, 20, at_most=3) == 3
+    assert days.count_day(collection, 2, 20, at_most=8) == 7
+
+
+@pytest.mark.parametrize("choice", [None, "standard", "observance"])
+def test_a_days_pages_follow_the_date_order_across_28_and_29_february(db, monkeypatch, choice) -> None:
+    """A day's page is read from an index (the memberships', or the entries' for a calendar the
+    reader chooses), each day key's rows up to the page's end, then merged: on 28 February of a
+    common year the 29th's entries fall in among the 28th's by date, whatever order they were filed
+    in, on every page; an entry of another collection on the same day is not listed."""
+    collection = Collection.objects.create(slug="c", title="C")
+    other = Collection.objects.create(slug="o", title="O")
     for text in ["1905-02-28", "1896-02-29", "1902-02-28", "1906-02-28", "1904-02-29", "1901-02-28", "1903-02-28"]:
         Entry.objects.create(title=f"Event of {text}", slug=f"e{text}", date_text=text).join([collection])
+    Entry.objects.create(title="Elsewhere", slug="elsewhere", date_text="1900-02-28").join([other])
     monkeypatch.setattr(days, "PER_PAGE", 2)
     common = dt.date(2027, 2, 28)
-    pages = [days.build_day(collection, 2, 28, on_date=common, page_number=n) for n in (1, 2, 3, 4, 5)]
+    pages = [days.build_day(collection, 2, 28, choice, on_date=common, page_number=n) for n in (1, 2, 3, 4, 5)]
     assert [[e.year for e in page.entries] for page in pages] == [
         [1896, 1901], [1902, 1903], [1904, 1905], [1906], []
     ]  # fmt: skip
     assert [page.has_next for page in pages] == [True, True, True, False, False]
-    whole = days.build_day(collection, 2, 28, on_date=common)
+    whole = days.build_day(collection, 2, 28, choice, on_date=common)
     assert [e.year for e in whole.entries] == [1896, 1901, 1902, 1903, 1904, 1905, 1906]
-    assert [e.year for e in days.build_day(collection, 2, 28, page_number=2).entries] == [1903, 1905]
+    assert [e.year for e in days.build_day(collection, 2, 28, choice, page_number=2).entries] == [1903, 1905]
 
 
 def test_a_changed_date_moves_the_entry_in_its_days_order(db) -> None:
