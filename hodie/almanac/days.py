@@ -319,7 +319,9 @@ def _entries_statement(
     the page's order and at most as many as the page needs (``LIMIT`` offset + 101), so the first
     page costs 101 index rows and 101 entries however big the day is, and page N reads N × 100 + 1
     index rows, then its 101 entries; two keys (28 February with the 29th) are two such reads,
-    merged by ``ORDER BY``."""
+    merged by ``ORDER BY``. Under a calendar the reader chooses, the same reads come from the
+    entries' index on that day key, each row kept when its entry is in the collection: bounded by
+    the day's rows of all collections up to the page's end, not by the collection."""
     sql = _sql()
     offset = (page_number - 1) * PER_PAGE if page_number is not None else 0
     # Under the collection's policy, the memberships' index; under another calendar, the entries'
