@@ -202,6 +202,18 @@ def test_the_static_build_carries_the_media(db, media_settings, tmp_path):
     assert sorted(p.name for p in (out / "media").rglob("*") if p.is_file()) == ["aaaa.png"]
 
 
+def attachment_items(base: str, attached) -> str:
+    """WXR items of post 1's attachments: (post id and menu order, file name at ``base``, caption)."""
+    return "".join(
+        f"""<item><title>{name}</title><guid isPermaLink="false">{base}/{name}</guid>
+<excerpt:encoded><![CDATA[{caption}]]></excerpt:encoded><wp:post_id>{number}</wp:post_id>
+<wp:post_parent>1</wp:post_parent><wp:menu_order>{number}</wp:menu_order>
+<wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
+<wp:attachment_url>{base}/{name}</wp:attachment_url></item>"""
+        for number, name, caption in attached
+    )
+
+
 def srcset_wxr(base: str, second: str) -> str:
     """One post: an image whose srcset the server has in full, one whose 2x copy is ``second``,
     and a [gallery] of the post's two attached images (one with a caption)."""
@@ -211,14 +223,7 @@ def srcset_wxr(base: str, second: str) -> str:
         f'<img src="{base}/attachment.png" srcset="{base}/attachment.png 1x, {base}/{second} 2x" '
         f'sizes="10px" alt="Half" />\n\n[gallery]'
     )
-    attachments = "".join(
-        f"""<item><title>{name}</title><guid isPermaLink="false">{base}/{name}</guid>
-<excerpt:encoded><![CDATA[{caption}]]></excerpt:encoded><wp:post_id>{number}</wp:post_id>
-<wp:post_parent>1</wp:post_parent><wp:menu_order>{number}</wp:menu_order>
-<wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
-<wp:attachment_url>{base}/{name}</wp:attachment_url></item>"""
-        for number, name, caption in ((2, "gallery-a.png", "Winter"), (3, "gallery-b.png", ""))
-    )
+    attachments = attachment_items(base, ((2, "gallery-a.png", "Winter"), (3, "gallery-b.png", "")))
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
   xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:wp="http://wordpress.org/export/1.2/">

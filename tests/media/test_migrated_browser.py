@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from hodie.cli import main
 from tests.conftest import shoot
-from tests.media.test_images import image_server, media_settings  # noqa: F401 - fixtures
+from tests.media.test_images import attachment_items, image_server, media_settings  # noqa: F401 - fixtures
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,17 +107,8 @@ def day_post_wxr(base: str) -> str:
         "<strong>1939: Georgy Kosenko, NKVD spy</strong>\nShot in Moscow after a closed trial.\n\n"
         "<strong>1965:</strong> A spacewalk is rehearsed.\n\n[gallery]"
     )
-    attachments = "".join(
-        f"""<item><title>{name}</title><guid isPermaLink="false">{base}/{name}</guid>
-<excerpt:encoded><![CDATA[{caption}]]></excerpt:encoded><wp:post_id>{number}</wp:post_id>
-<wp:post_parent>1</wp:post_parent><wp:menu_order>{number}</wp:menu_order>
-<wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
-<wp:attachment_url>{base}/{name}</wp:attachment_url></item>"""
-        for number, name, caption in (
-            (2, "suzdal.jpg", "Suzdal in spring"),
-            (3, "kizhi.jpg", "Kizhi at dusk"),
-            (4, "kolomna.jpg", "Kolomna"),
-        )
+    attachments = attachment_items(
+        base, ((2, "suzdal.jpg", "Suzdal in spring"), (3, "kizhi.jpg", "Kizhi at dusk"), (4, "kolomna.jpg", "Kolomna"))
     )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
