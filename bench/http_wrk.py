@@ -1,14 +1,20 @@
 """HTTP throughput of `hodie serve` beside nginx serving the same bytes, in one run, with wrk.
 
-The demo is loaded into a fresh SQLite database, `hodie serve` is started (granian; workers and
-blocking threads from the arguments), and every day page of every collection is fetched once and
-written into a directory that nginx serves, so the peer answers with the very bytes Hodie sent.
-Then wrk (50 connections, 2 threads) runs four times: the day pages rotating over every day of
-every collection (a Lua script walks the list, so no cache keyed on the URL helps), and one hot
-page, each against Hodie and against nginx.
+The demo is loaded into a fresh SQLite database and `hodie serve --no-worker` is started twice, as a
+site runs it (granian, ASGI, the given number of workers): once as configured (the page cache on),
+once with ``HODIE_PAGE_MAX_AGE=0`` (no page is kept, so every request renders). Every day page of
+every collection is fetched once and written into a directory that nginx serves, so the peer
+answers with the very bytes Hodie sent. Then wrk (50 connections, 2 threads) runs:
 
-``python bench/http_wrk.py SECONDS [WORKERS] [THREADS]`` prints one JSON line. Whatever page cache
-the settings configure is what is measured: the script adds none and turns none off.
+- *rotating, uncached*: the day pages in turn (a Lua script walks the list) against the server that
+  keeps no page: the render path's own rate;
+- *rotating, cached*: the same walk against the configured server, whose page cache holds every
+  page by then (the crawler's case once a page has been read);
+- *hot*: `/russia/february-20/` alone against the configured server;
+
+each beside nginx on the same paths.
+
+``python bench/http_wrk.py SECONDS [WORKERS]`` prints one JSON line.
 """
 
 from __future__ import annotations
@@ -99,25 +105,29 @@ def wrk(port: int, paths: list[str], seconds: int, home: Path, name: str) -> dic
     return result
 
 
+def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    hodie = str(Path(sys.executable).parent / "hodie")
+    return subprocess.Popen(
+        [hodie, "serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
 def main() -> None:
     seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     workers = int(sys.argv[2]) if len(sys.argv) > 2 else 2
-    threads = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     home = Path(tempfile.mkdtemp(prefix="hodie-wrk-"))
     home.chmod(0o755)  # nginx's workers drop to an unprivileged user when started as root
     env = {**os.environ, "HODIE_HOME": str(home), "HODIE_DATABASE_URL": f"sqlite:///{home}/hodie.sqlite3"}
     hodie = str(Path(sys.executable).parent / "hodie")
     subprocess.run([hodie, "migrate"], env=env, check=True, capture_output=True)
     subprocess.run([hodie, "demo"], env=env, check=True, capture_output=True)
-    port, peer_port = free_port(), free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws", "hodie.site.wsgi:application"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    port, bare_port, peer_port = free_port(), free_port(), free_port()
+    servers = [serve(env, port, workers), serve({**env, "HODIE_PAGE_MAX_AGE": "0"}, bare_port, workers)]
     nginx = None
     try:
         wait_for(port)
+        wait_for(bare_port)
         out = subprocess.run(
             [sys.executable, "-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
              "'hodie.site.settings'); django.setup(); from hodie.almanac.days import ALL_DAYS, day_slug; "
@@ -126,6 +136,8 @@ def main() -> None:
             env=env, capture_output=True, text=True, check=True,
         )  # fmt: skip
         paths = out.stdout.split()
+        for path in paths[:: len(paths) // 20]:  # each worker of the server that keeps nothing warmed up
+            request(bare_port, "GET", path)
         root = home / "www"
         for path in paths:
             status, _headers, body = request(port, "GET", path)
@@ -141,15 +153,17 @@ def main() -> None:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         wait_for(peer_port, HOT)
-        result = {"seconds": seconds, "workers": workers, "threads": threads, "pages": len(paths)}
-        for name, chosen in (("rotating", paths), ("hot", [HOT])):
+        result: dict = {"seconds": seconds, "workers": workers, "pages": len(paths)}
+        for name, chosen, hodie_port in (
+            ("rotating", paths, bare_port), ("rotating_cached", paths, port), ("hot", [HOT], port),
+        ):  # fmt: skip
             result[name] = {
-                "hodie": wrk(port, chosen, seconds, home, f"{name}-hodie"),
+                "hodie": wrk(hodie_port, chosen, seconds, home, f"{name}-hodie"),
                 "nginx": wrk(peer_port, chosen, seconds, home, f"{name}-nginx"),
             }
         print(json.dumps(result))
     finally:
-        for process in (server, nginx):
+        for process in (*servers, nginx):
             if process is not None:
                 process.terminate()
                 process.wait(timeout=30)

@@ -117,7 +117,8 @@ SETTINGS: tuple[Setting, ...] = (
         "HODIE_PAGE_MAX_AGE",
         300,
         "Seconds a public page may be kept by Hodie's page cache and by shared caches (nginx, a CDN): "
-        "`Cache-Control: public, max-age`. An edit shows at once on Hodie, within this long through a proxy.",
+        "`Cache-Control: public, max-age`. An edit shows at once on Hodie, within this long through a proxy. "
+        "`0`: no page is kept (every request renders).",
     ),
     Setting(
         "HODIE_PAGE_STALE_SECONDS",

@@ -83,8 +83,8 @@ def serve(host: str, port: int, workers: int, with_worker: bool) -> None:
         subprocess.Popen([sys.executable, "-m", "hodie.cli", "worker", "--exit-with-parent"], env=env)
     # ASGI (hodie/site/asgi.py): request bodies are read on the event loop under a deadline, so a
     # slow client never holds a thread; under WSGI with one blocking thread a worker, two such
-    # clients stopped the site (docs/benchmarks.md). Django's ASGI handler runs each request's view
-    # in a thread of its own, so granian's blocking threads are not Django's. Headers come in time too.
+    # clients stopped the site (docs/benchmarks.md). Django runs on a pool of threads of its own
+    # (hodie/site/threads.py), so granian's blocking threads are not Django's. Headers come in time too.
     args = [
         sys.executable, "-m", "granian", "--interface", "asginl", "--host", host, "--port", str(port),
         "--workers", str(workers), "--blocking-threads", "1", "--no-ws", "--http1-header-read-timeout",

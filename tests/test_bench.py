@@ -114,8 +114,8 @@ def test_the_render_benchmark_runs(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(not (shutil.which("wrk") and shutil.which("nginx")), reason="wrk and nginx (Debian's) are needed")
 def test_the_http_benchmark_runs_beside_nginx() -> None:
-    result = _last_json(["bench/http_wrk.py", "1", "1", "1"], {**os.environ})
+    result = _last_json(["bench/http_wrk.py", "1", "1"], {**os.environ})
     assert result["pages"] == 732  # every day of both demo collections
-    for load in ("rotating", "hot"):
+    for load in ("rotating", "rotating_cached", "hot"):
         for server in ("hodie", "nginx"):
             assert result[load][server]["requests"] > 0 and result[load][server]["non2xx"] == 0

@@ -8,6 +8,10 @@ socket and a few kilobytes, under a deadline and a size cap; Django's thread onl
 request whose body is already in memory. Django's own ASGI handler reads the body on the loop too,
 but with neither a deadline nor a cap, hence this small layer in front of it (written here
 because neither Django nor granian offers a body-read timeout).
+
+In front of it, frontcache.py answers stored public pages without entering Django; behind it,
+threads.py runs Django's WSGI handler on a few threads (one crossing each way per request, where
+Django's ASGI handler made three: docs/benchmarks.md has the figures).
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import warnings
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from django.core.asgi import get_asgi_application
+from django.core.wsgi import get_wsgi_application
+
+from hodie.site.threads import DjangoOnThreads
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -92,9 +97,10 @@ def _short_sqlite_waits(milliseconds: int) -> None:
     """A request that writes waits at most ``milliseconds`` for SQLite's write lock, then fails
     (the comment form answers 503 with Retry-After) instead of waiting out a long import: the reader
     hears at once, and waiting requests (a thread and a connection each) stay few. Readers are kept
-    apart from waiting writers by Django's ASGI handler, which runs each request's view in a thread
-    of its own; under WSGI with one thread a worker, writers waiting for an import's lock held every
-    reader behind them (finding 11: day pages took 18 s). Commands and the job worker keep
+    apart from waiting writers by the pool of threads Django runs on (threads.py: a writer waiting
+    holds one of its four threads, the readers go on in the others); under WSGI with one thread a
+    worker, writers waiting for an import's lock held every reader behind them (finding 11: day
+    pages took 18 s). Commands and the job worker keep
     HODIE_SQLITE_BUSY_SECONDS. 500 ms was measured too short: 5 of 500 posts, 50 at a time on a
     loaded machine, were refused while no import ran."""
     from django.conf import settings
@@ -107,16 +113,18 @@ def _short_sqlite_waits(milliseconds: int) -> None:
     options["init_command"] = re.sub(r"busy_timeout=\d+", f"busy_timeout={milliseconds}", options["init_command"])
 
 
-def build() -> BufferedBody:
+def build() -> App:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hodie.site.settings")
-    # whitenoise answers static files with a file iterator, which Django's ASGI handler reads in a
-    # thread and warns about; the files are small and served that way on purpose.
-    warnings.filterwarnings("ignore", "StreamingHttpResponse must consume synchronous iterators", Warning)
-    django_app = get_asgi_application()
+    django_app = DjangoOnThreads(get_wsgi_application())
     from django.conf import settings
 
+    from hodie.site.frontcache import FrontCache
+
     _short_sqlite_waits(settings.HODIE_SQLITE_REQUEST_BUSY_MS)
-    return BufferedBody(django_app, settings.HODIE_REQUEST_BODY_SECONDS, settings.HODIE_REQUEST_BODY_MAX_BYTES)
+    # A stored public page is answered before the body is read or Django is entered (frontcache.py).
+    return FrontCache(
+        BufferedBody(django_app, settings.HODIE_REQUEST_BODY_SECONDS, settings.HODIE_REQUEST_BODY_MAX_BYTES)
+    )
 
 
 application = build()

@@ -212,14 +212,14 @@ class PageCacheMiddleware:
         now = timezone.now()
         lifetime = min(settings.HODIE_PAGE_MAX_AGE, _seconds_to_midnight(now))
         if upcoming:
-            lifetime = max(1, min(lifetime, int(upcoming - now.timestamp())))
+            lifetime = min(lifetime, max(1, int(upcoming - now.timestamp())))
         if response.has_header("Cache-Control"):  # a view that chose its own (sitemaps, the API...)
             return response
         patch_cache_control(
             response, public=True, max_age=lifetime, stale_while_revalidate=settings.HODIE_PAGE_STALE_SECONDS
         )
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
-        if request.method == "GET":
+        if request.method == "GET" and lifetime > 0:  # HODIE_PAGE_MAX_AGE=0: pages are not kept
             response.content  # noqa: B018 - a rendered body before pickling
             global _stored_since_bump
             _stored_since_bump = True

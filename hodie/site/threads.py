@@ -1,0 +1,173 @@
+"""Django's WSGI handler run on a small pool of threads, behind the ASGI layers of hodie/site/asgi.py.
+
+Why not Django's own ASGI handler: Hodie's middleware is synchronous (Django's and whitenoise's
+MiddlewareMixin classes, our own), so under ``ASGIHandler`` each request crossed between the event
+loop and a thread three times (the stack, the async-capable axes middleware at its end, the view),
+and every request in flight got a thread of its own: with 50 readers waiting, 50 threads took turns
+at the GIL. Measured on the demo's day pages with nothing cached (`hodie serve`, 2 workers, wrk
+with 50 connections): 111 pages a second, against about 200 from the same code under granian's WSGI
+with one thread. Here a request costs one crossing each way, and at most ``THREADS`` run at once in
+a worker; the others wait on the loop, where waiting costs a socket.
+
+Why not asgiref's ``WsgiToAsgi``: it crosses back to the loop for every message it sends, and it never
+calls the response's ``close()``, which is where Django sends ``request_finished`` (database
+connections are handed back there).
+
+More than one thread, because a request that writes may wait for SQLite's write lock (up to
+``HODIE_SQLITE_REQUEST_BUSY_MS``), and the readers behind it must not wait with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import sys
+import threading
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+THREADS = 4
+
+
+def environ(scope: Scope, body: bytes) -> dict[str, Any]:
+    """The WSGI environ of an ASGI HTTP scope (PEP 3333's latin-1 strings)."""
+    import io
+
+    script_name = scope.get("root_path", "").encode("utf-8").decode("latin-1")
+    path = scope["path"].encode("utf-8").decode("latin-1")
+    if script_name and path.startswith(script_name):
+        path = path[len(script_name) :]
+    server = scope.get("server") or ("localhost", 80)
+    result: dict[str, Any] = {
+        "REQUEST_METHOD": scope["method"],
+        "SCRIPT_NAME": script_name,
+        "PATH_INFO": path,
+        "QUERY_STRING": scope.get("query_string", b"").decode("latin-1"),
+        "SERVER_PROTOCOL": f"HTTP/{scope.get('http_version', '1.1')}",
+        "SERVER_NAME": str(server[0]),
+        "SERVER_PORT": str(server[1] if server[1] is not None else 80),
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scope.get("scheme", "http"),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    if scope.get("client"):
+        result["REMOTE_ADDR"] = str(scope["client"][0])
+        result["REMOTE_PORT"] = str(scope["client"][1])
+    for raw_name, raw_value in scope.get("headers") or ():
+        name = raw_name.decode("latin-1").upper().replace("-", "_")
+        key = name if name in ("CONTENT_LENGTH", "CONTENT_TYPE") else f"HTTP_{name}"
+        value = raw_value.decode("latin-1")
+        result[key] = f"{result[key]},{value}" if key in result else value
+    return result
+
+
+class Pool:
+    """``size`` daemon threads running calls handed over from the event loop.
+
+    Written here rather than taken from ``concurrent.futures.ThreadPoolExecutor``, whose threads the
+    interpreter joins on exit: when granian stops a worker whose loop still had requests in flight,
+    a thread waiting to hand its answer to that (stopped) loop was joined for ever, and the worker
+    never exited. These threads are daemons, started in the process that uses them (after
+    granian's fork)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.jobs: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...], asyncio.Future[Any]]] = (
+            queue.SimpleQueue()
+        )
+        self.started = False
+        self.lock = threading.Lock()
+
+    async def run(self, function: Callable[..., Any], *args: Any) -> Any:
+        if not self.started:
+            with self.lock:
+                if not self.started:
+                    for number in range(self.size):
+                        threading.Thread(target=self._work, name=f"django_{number}", daemon=True).start()
+                    self.started = True
+        future = asyncio.get_running_loop().create_future()
+        self.jobs.put((function, args, future))
+        return await future
+
+    def _work(self) -> None:
+        while True:
+            function, args, future = self.jobs.get()
+            try:
+                outcome: tuple[BaseException | None, Any] = (None, function(*args))
+            except BaseException as err:  # handed to the awaiting request, as an executor would
+                outcome = (err, None)
+            try:
+                future.get_loop().call_soon_threadsafe(_settle, future, *outcome)
+            except RuntimeError:  # the loop is closed: the worker is stopping, nobody waits
+                pass
+
+
+def _settle(future: asyncio.Future[Any], error: BaseException | None, result: Any) -> None:
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
+class DjangoOnThreads:
+    """An ASGI application running a WSGI one (Django's) on ``threads`` threads of its own. It
+    expects the whole body in the first ``http.request`` message, as BufferedBody sends it."""
+
+    def __init__(self, wsgi: WSGIApp, threads: int = THREADS) -> None:
+        self.wsgi = wsgi
+        self.pool = Pool(threads)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            raise ValueError(f"Hodie serves HTTP only, not {scope['type']!r}")
+        message = await receive()
+        body = message.get("body", b"") if message["type"] == "http.request" else b""
+        await self.pool.run(self._run, scope, body, send, asyncio.get_running_loop())
+
+    def _run(self, scope: Scope, body: bytes, send: Send, loop: asyncio.AbstractEventLoop) -> None:
+        """In a pool thread: the whole response, sent in one crossing when it is not streamed."""
+        started: list[Message] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+            started[:] = [
+                {
+                    "type": "http.response.start",
+                    "status": int(status.split(" ", 1)[0]),
+                    "headers": [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers],
+                }
+            ]
+
+        def deliver(*messages: Message) -> None:
+            asyncio.run_coroutine_threadsafe(_send_all(send, messages), loop).result()
+
+        response = self.wsgi(environ(scope, body), start_response)
+        try:
+            if not getattr(response, "streaming", False):
+                deliver(started[0], {"type": "http.response.body", "body": b"".join(response)})
+                return
+            pending = [started[0]]  # the start goes with the first piece
+            for chunk in response:  # a file (whitenoise, media) or a streamed answer
+                deliver(*pending, {"type": "http.response.body", "body": chunk, "more_body": True})
+                pending = []
+            deliver(*pending, {"type": "http.response.body", "body": b""})
+        finally:
+            close = getattr(response, "close", None)
+            if close is not None:
+                close()  # Django's request_finished: connections handed back, files closed
+
+
+async def _send_all(send: Send, messages: tuple[Message, ...]) -> None:
+    for message in messages:
+        await send(message)

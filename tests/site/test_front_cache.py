@@ -1,0 +1,162 @@
+"""The page cache's front door (hodie/site/frontcache.py): what Django's page cache kept is answered
+before Django, with the same bytes and headers, and never where Django would answer otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.core.asgi import get_asgi_application
+
+from hodie.site.frontcache import FrontCache
+
+DAY = "/russia/february-20/"
+
+
+class Counting:
+    """Django's ASGI application, counting the requests that reach it."""
+
+    def __init__(self) -> None:
+        self.app = get_asgi_application()
+        self.calls = 0
+
+    async def __call__(self, scope, receive, send):
+        self.calls += 1
+        await self.app(scope, receive, send)
+
+
+@pytest.fixture
+def front(demo):
+    inner = Counting()
+    app = FrontCache(inner)
+    get(app, "/robots.txt")  # a site's first request sets the generation up (Django does: it may query)
+    inner.calls = 0
+    return app, inner
+
+
+def get(app, path: str, *headers: tuple[bytes, bytes], query: bytes = b""):
+    sent: list[dict] = []
+    asked: list[bool] = []
+
+    async def receive():
+        if asked:  # Django listens for a disconnect while the view runs: none comes
+            await asyncio.Event().wait()
+        asked.append(True)
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+        "path": path, "raw_path": path.encode(), "query_string": query, "root_path": "",
+        "headers": [(b"host", b"127.0.0.1:8000"), *headers], "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }  # fmt: skip
+    async_to_sync(app)(scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], [(bytes(k).lower(), bytes(v)) for k, v in start["headers"]], body
+
+
+def header(headers, name: bytes) -> bytes | None:
+    return next((value for key, value in headers if key == name), None)
+
+
+def test_a_kept_page_is_answered_before_django_with_the_same_bytes_and_headers(front):
+    app, inner = front
+    status, first_headers, first = get(app, DAY)
+    assert (status, header(first_headers, b"x-hodie-cache"), inner.calls) == (200, b"miss", 1)
+    status, headers, body = get(app, DAY)
+    assert (status, inner.calls) == (200, 1)  # Django was not entered
+    assert body == first and b"Kosenko" in body
+    assert headers == [(k, b"hit" if k == b"x-hodie-cache" else v) for k, v in first_headers]
+    # Django's own page cache answers the same headers, in the same order.
+    _, django_hit, django_body = get(inner, DAY)
+    assert (django_hit, django_body) == (headers, body)
+
+
+def test_an_edit_is_seen_at_once(front):
+    from hodie.almanac.models import Entry
+
+    app, inner = front
+    get(app, DAY)
+    get(app, DAY)
+    entry = Entry.objects.get(source_id="demo-ru-kosenko")
+    entry.title = "1939: Georgy Kosenko, renamed by an editor"
+    entry.save()
+    _, headers, body = get(app, DAY)
+    assert inner.calls == 2 and b"renamed by an editor" in body
+    assert header(headers, b"x-hodie-cache") == b"miss"
+
+
+def test_an_editor_with_a_session_always_reaches_django(front, client):
+    app, inner = front
+    get(app, DAY)
+    _, headers, _ = get(app, DAY, (b"cookie", b"sessionid=abc"))
+    assert inner.calls == 2
+    assert b"private" in header(headers, b"cache-control")
+
+
+def test_each_language_keeps_its_own_page(front):
+    app, inner = front
+    russian = (b"accept-language", b"ru-RU,ru;q=0.9")
+    _, en_headers, english = get(app, DAY)
+    _, ru_headers, russian_page = get(app, DAY, russian)
+    assert inner.calls == 2 and english != russian_page
+    assert (header(en_headers, b"content-language"), header(ru_headers, b"content-language")) == (b"en", b"ru")
+    _, headers, again = get(app, DAY, russian)
+    assert inner.calls == 2 and again == russian_page and header(headers, b"content-language") == b"ru"
+    _, _, cookie_page = get(app, DAY, (b"cookie", b"django_language=ru"))  # another way to ask: Django decides
+    assert inner.calls == 3 and b'lang="ru"' in cookie_page
+
+
+def test_a_revalidation_is_answered_by_django_with_a_304(front):
+    app, inner = front
+    _, headers, _ = get(app, DAY)
+    status, _, body = get(app, DAY, (b"if-none-match", header(headers, b"etag")))
+    assert (status, body, inner.calls) == (304, b"", 2)
+
+
+def test_a_query_is_part_of_the_key(front):
+    app, inner = front
+    get(app, DAY)
+    _, _, body = get(app, DAY, query=b"calendar=julian")
+    assert inner.calls == 2 and body
+
+
+def test_nothing_is_kept_when_the_max_age_is_zero(front, settings):
+    settings.HODIE_PAGE_MAX_AGE = 0
+    app, inner = front
+    get(app, DAY)
+    _, headers, _ = get(app, DAY)
+    assert inner.calls == 2 and header(headers, b"x-hodie-cache") == b"miss"
+
+
+def test_what_django_does_not_keep_is_not_kept(front):
+    app, inner = front
+    for path in ("/api/rest_v1/feed/onthisday/all/02/20", "/russia/feed.atom", "/no-such-page/"):
+        get(app, path)
+        get(app, path)
+    assert inner.calls == 6
+
+
+def test_a_worker_keeps_a_page_in_memory_no_longer_than_the_shared_cache(front, settings):
+    settings.HODIE_PAGE_MAX_AGE = 1
+    app, inner = front
+    get(app, DAY)
+    _, headers, _ = get(app, DAY)
+    assert inner.calls == 1 and header(headers, b"x-hodie-cache") == b"hit"
+    time.sleep(1.2)
+    _, headers, _ = get(app, DAY)
+    assert inner.calls == 2 and header(headers, b"x-hodie-cache") == b"miss"
+
+
+def test_another_worker_reads_the_page_the_first_one_kept(front):
+    app, inner = front
+    get(app, DAY)
+    other = FrontCache(inner)  # a second process: nothing in its memory
+    _, headers, body = get(other, DAY)
+    assert inner.calls == 1 and header(headers, b"x-hodie-cache") == b"hit" and b"Kosenko" in body
