@@ -3,23 +3,25 @@ before Django, with the same bytes and headers, and never where Django would ans
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import pytest
-from asgiref.sync import async_to_sync
-from django.core.asgi import get_asgi_application
+from asgiref.wsgi import WsgiToAsgi
+from django.core.wsgi import get_wsgi_application
 
 from hodie.site.frontcache import FrontCache
+from tests.site.asgi_driver import get, header
 
 DAY = "/russia/february-20/"
 
 
 class Counting:
-    """Django's ASGI application, counting the requests that reach it."""
+    """Django's WSGI handler as an ASGI application, counting the requests that reach it. (asgiref's
+    adapter runs it in the test's thread, where the test's transaction is; `hodie serve` runs it
+    on threads of its own, tests/site/test_threads.py.)"""
 
     def __init__(self) -> None:
-        self.app = get_asgi_application()
+        self.app = WsgiToAsgi(get_wsgi_application())
         self.calls = 0
 
     async def __call__(self, scope, receive, send):
@@ -34,35 +36,6 @@ def front(demo):
     get(app, "/robots.txt")  # a site's first request sets the generation up (Django does: it may query)
     inner.calls = 0
     return app, inner
-
-
-def get(app, path: str, *headers: tuple[bytes, bytes], query: bytes = b""):
-    sent: list[dict] = []
-    asked: list[bool] = []
-
-    async def receive():
-        if asked:  # Django listens for a disconnect while the view runs: none comes
-            await asyncio.Event().wait()
-        asked.append(True)
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": query, "root_path": "",
-        "headers": [(b"host", b"127.0.0.1:8000"), *headers], "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }  # fmt: skip
-    async_to_sync(app)(scope, receive, send)
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return start["status"], [(bytes(k).lower(), bytes(v)) for k, v in start["headers"]], body
-
-
-def header(headers, name: bytes) -> bytes | None:
-    return next((value for key, value in headers if key == name), None)
 
 
 def test_a_kept_page_is_answered_before_django_with_the_same_bytes_and_headers(front):
