@@ -1,5 +1,5 @@
 # Hodie: `make run` serves the demo site on http://127.0.0.1:8000 (`make run PORT=8101` for another
-# port); `make test` runs lint and the everyday suite on SQLite (about 7 minutes on 2 cores);
+# port); `make test` runs lint and the everyday suite on SQLite (about 4 minutes on 2 cores);
 # `make test-postgres` the same suite on PostgreSQL; `make test-all` runs everything on both, as CI does.
 VENV ?= .venv
 HOST ?= 127.0.0.1

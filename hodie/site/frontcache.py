@@ -87,7 +87,7 @@ class FrontCache:
         self.app = app
         cache = caching._cache()
         self.inline = isinstance(cache, (FileBasedCache, LocMemCache))
-        proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+        proxy = settings.SECURE_PROXY_SSL_HEADER
         # HTTP_X_FORWARDED_PROTO -> x-forwarded-proto, as the ASGI scope names headers.
         self.proxy_header = proxy[0].removeprefix("HTTP_").lower().replace("_", "-").encode() if proxy else None
         self.private = tuple(prefix.encode() for prefix in caching.PRIVATE_PREFIXES)
