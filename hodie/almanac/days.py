@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import calendar as stdlib_calendar
 import datetime as dt
-import functools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +18,8 @@ from hodie.dates import HodieError, InvalidDate, check_month_day, day_key, forma
 from hodie.dates.names import EN_MONTHS
 from hodie.dates.recurring import parse_rule
 
-from . import fragments
-from .models import Article, Collection, Entry, EntryLine, HolidayRule, Membership, Person, Place, Tag
+from . import day_sql, fragments
+from .models import Article, Collection, Entry, HolidayRule, Membership, Person, Place, Tag
 from .translations import shown as shown_text
 
 MONTH_SLUGS = [name.lower() for name in EN_MONTHS]
@@ -158,130 +156,10 @@ class DayPage:
         return day_slug(*neighbours(self.month, self.day)[1])
 
 
-def _rows(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _columns(model, alias: str) -> tuple[list[str], str]:
-    fields = model._meta.concrete_fields
-    return [f.attname for f in fields], ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
-
-
-@functools.cache
-def _sql() -> dict[str, Any]:
-    """The day page's queries, written once as SQL. Profiling (docs/benchmarks.md) showed that
-    building the same ORM queries on every request cost more than running them: Django compiles
-    a QuerySet to SQL anew each time, about 0.3 ms a query. The statements are fixed, so they are
-    written here once, with the ORM's own table and column names, and run on the bare cursor."""
-    entry = Entry._meta.db_table
-    member = Membership._meta.db_table
-    names, entry_cols = _columns(Entry, "e")
-    people = Entry.people.through._meta.db_table
-    tags = Entry.tags.through._meta.db_table
-    places, place = Entry.places.through._meta.db_table, Place._meta.db_table
-    linked = Article.entries.through._meta.db_table
-    article_names, article_cols = _columns(Article, "a")
-    partner = Article._meta.get_field("partner").related_model
-    partner_names, partner_cols = _columns(partner, "p")
-    rule_names, rule_cols = _columns(HolidayRule, "r")
-    collection_names, collection_cols = _columns(Collection, "c")
-    person, tag = Person._meta.db_table, Tag._meta.db_table
-    article, rule, group = Article._meta.db_table, HolidayRule._meta.db_table, Collection._meta.db_table
-    line = EntryLine._meta.db_table
-    # S608: every name below is a table or column of our own models; values go in as parameters.
-    return {
-        "entry_names": names,
-        # A day filed under the collection's policy, in date order, from the memberships' index
-        # (collection, day_key, entry_jdn, entry): one key's first rows, as many as the page needs,
-        # in the index's order ({n} numbers the key), or all of the day's ({keys}: a run of
-        # placeholders); the keys' reads merged into
-        # one page ({merged}). Then the entries of those rows ({source}), with or without each one's
-        # stored line in one variant (hodie/almanac/lines.py).
-        "filed_page": f"SELECT * FROM (SELECT m.entry_id, m.entry_jdn FROM {member} m "  # noqa: S608
-        "WHERE m.collection_id = %s AND m.day_key = %s ORDER BY m.entry_jdn, m.entry_id LIMIT %s) k{n}",
-        "filed_merged": "SELECT * FROM ({merged}) u ORDER BY u.entry_jdn, u.entry_id LIMIT %s OFFSET %s",
-        "filed_all": f"SELECT m.entry_id, m.entry_jdn FROM {member} m "  # noqa: S608
-        "WHERE m.collection_id = %s AND m.day_key IN ({keys})",
-        "filed": f"SELECT {entry_cols} FROM ({{source}}) d JOIN {entry} e ON e.id = d.entry_id "  # noqa: S608
-        "ORDER BY d.entry_jdn, d.entry_id",
-        "filed_lines": f"SELECT {entry_cols}, l.head, l.tail, l.event FROM ({{source}}) d "  # noqa: S608
-        f"JOIN {entry} e ON e.id = d.entry_id LEFT JOIN {line} l ON l.entry_id = e.id AND l.variant = %s "
-        "ORDER BY d.entry_jdn, d.entry_id",
-        # A day under another calendar (?calendar=julian ...): {key} is one of the entry's vetted
-        # day-key columns, each indexed with the day's order (entry_julian_day, entry_observance_day:
-        # key, earliest_jdn, id). The same page-sized reads as above, from the entries' index, each
-        # row kept when the entry is in the collection; the result has the memberships' two columns,
-        # so that "filed" and "filed_lines" read the page's entries.
-        "chosen_page": f"SELECT * FROM (SELECT e.id AS entry_id, e.earliest_jdn AS entry_jdn FROM {entry} e "  # noqa: S608
-        "WHERE {key} = %s AND EXISTS (SELECT 1 FROM "
-        f"{member} m WHERE m.entry_id = e.id AND m.collection_id = %s) "
-        "ORDER BY e.earliest_jdn, e.id LIMIT %s) k{n}",
-        "chosen_all": f"SELECT e.id AS entry_id, e.earliest_jdn AS entry_jdn FROM {entry} e "  # noqa: S608
-        "WHERE {key} IN ({keys}) AND EXISTS (SELECT 1 FROM "
-        f"{member} m WHERE m.entry_id = e.id AND m.collection_id = %s)",
-        "named": f"SELECT x.entry_id, 0, p.id, p.name, p.slug, p.description, p.language, p.translations "  # noqa: S608
-        f"FROM {people} x JOIN {person} p ON p.id = x.person_id WHERE x.entry_id IN ({{ids}}) "
-        f"UNION ALL SELECT x.entry_id, 1, t.id, t.name, t.slug, '', t.language, t.translations FROM {tags} x "
-        f"JOIN {tag} t ON t.id = x.tag_id WHERE x.entry_id IN ({{ids}}) "
-        f"UNION ALL SELECT x.entry_id, 2, pl.id, pl.name, pl.slug, pl.description, pl.language, pl.translations "
-        f"FROM {places} x "
-        f"JOIN {place} pl ON pl.id = x.place_id WHERE x.entry_id IN ({{ids}}) ORDER BY 2, 4, 3",
-        "article_names": article_names,
-        # each article with its partner, if any, in the same row (a partner's id is NULL without one)
-        "articles": f"SELECT x.entry_id, {article_cols}, {partner_cols} FROM {linked} x "  # noqa: S608
-        f"JOIN {article} a ON a.id = x.article_id LEFT JOIN {partner._meta.db_table} p ON p.id = a.partner_id "
-        "WHERE x.entry_id IN ({ids}) AND a.status IN ('published', 'scheduled') "
-        "AND a.publish_at <= %s ORDER BY a.publish_at DESC, a.id",
-        "partner_model": partner,
-        "partner_names": partner_names,
-        "rule_names": rule_names,
-        "rules": f"SELECT {rule_cols} FROM {rule} r WHERE r.collection_id = %s ORDER BY r.title",  # noqa: S608
-        "collection_names": collection_names,
-        "collections": f"SELECT {collection_cols} FROM {group} c ORDER BY c.title, c.id",  # noqa: S608
-    }
-
-
-def _from_row(model, names: list[str], row) -> Any:
-    """``model.from_db`` over a bare cursor's row. The cursor gives a JSON column as its text (the
-    ORM decodes it with the field's converter, which the bare cursor skips), so it is decoded here."""
-    values = list(row)
-    for at, name in enumerate(names):
-        if name == "translations":
-            values[at] = _decoded(values[at])
-    return model.from_db("default", names, values)
-
-
-def _decoded(value: Any) -> dict:
-    if isinstance(value, str | bytes):
-        return json.loads(value) if value else {}
-    return value or {}
-
-
-def _named(model, row: dict[str, Any]):
-    """A person, place or tag from its row. ``from_db`` takes values in the model's own field order
-    (Tag declares ``name`` after the inherited ``slug``), so they are put in that order here."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in row]
-    return _from_row(model, names, [row[name] for name in names])
-
-
-def _marks(values) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-def _prefetched(instance, name: str, model, items: list) -> None:
-    """Give ``instance.<name>.all()`` the rows already read, as Django's prefetch_related does."""
-    queryset = model._default_manager.all()
-    queryset._result_cache = items
-    queryset._prefetch_done = True
-    instance._prefetched_objects_cache[name] = queryset
-
-
 def all_collections() -> list[Collection]:
     """Every collection, by title, in one query (a day page needs the one it shows and the others)."""
-    sql = _sql()
-    return [_from_row(Collection, sql["collection_names"], row) for row in _rows(sql["collections"], [])]
+    sql = day_sql.statements()
+    return [day_sql.from_row(Collection, sql["collection_names"], row) for row in day_sql.rows(sql["collections"], [])]
 
 
 def day_keys(month: int, day: int, on_date: dt.date | None = None) -> list[int]:
@@ -322,7 +200,7 @@ def _entries_statement(
     merged by ``ORDER BY``. Under a calendar the reader chooses, the same reads come from the
     entries' index on that day key, each row kept when its entry is in the collection: bounded by
     the day's rows of all collections up to the page's end, not by the collection."""
-    sql = _sql()
+    sql = day_sql.statements()
     offset = (page_number - 1) * PER_PAGE if page_number is not None else 0
     # Under the collection's policy, the memberships' index; under another calendar, the entries'
     # index on that calendar's day key. column: one of three fixed names (CHOICES), never the reader's text.
@@ -330,10 +208,10 @@ def _entries_statement(
     params: list[Any] = []
     if page_number is None:
         if column is None:
-            source = sql["filed_all"].format(keys=_marks(keys))
+            source = sql["filed_all"].format(keys=day_sql.marks(keys))
             params += [collection.pk, *keys]
         else:
-            source = sql["chosen_all"].format(key=column, keys=_marks(keys))
+            source = sql["chosen_all"].format(key=column, keys=day_sql.marks(keys))
             params += [*keys, collection.pk]
     else:
         if column is None:
@@ -375,16 +253,16 @@ def build_day(
     keys = day_keys(month, day, on_date)
     if choice is not None and choice not in CHOICES:
         raise InvalidDate(f"Unknown calendar choice {choice!r}; use one of {', '.join(CHOICES)}")
-    sql = _sql()
-    rows = _rows(*_entries_statement(collection, keys, choice, page_number, line_variant))
+    sql = day_sql.statements()
+    rows = day_sql.rows(*_entries_statement(collection, keys, choice, page_number, line_variant))
     names = sql["entry_names"]
     if line_variant is None:
-        entries = [_from_row(Entry, names, row) for row in rows]
+        entries = [day_sql.from_row(Entry, names, row) for row in rows]
     else:
         width = len(names)
         entries = []
         for row in rows:
-            entry = _from_row(Entry, names, row[:width])
+            entry = day_sql.from_row(Entry, names, row[:width])
             entry._line = None if row[width] is None else row[width:]  # type: ignore[attr-defined]
             entries.append(entry)
     has_next = page_number is not None and len(entries) > PER_PAGE
@@ -397,26 +275,26 @@ def build_day(
     told_in: dict[int, Article] = {}
     if by_id:
         ids = list(by_id)
-        marks = _marks(ids)
+        marks = day_sql.marks(ids)
         # With stored lines, only the entries without one need their people, places and tags.
         named = [pk for pk, e in by_id.items() if getattr(e, "_line", None) is None] if line_variant else ids
-        found = _rows(sql["named"].format(ids=_marks(named)), named * 3) if named else []
+        found = day_sql.rows(sql["named"].format(ids=day_sql.marks(named)), named * 3) if named else []
         for entry_id, kind, pk, name, slug, description, language, translations in found:
             row = {"id": pk, "name": name, "slug": slug, "description": description, "language": language}
             row["translations"] = translations
             if kind == 1:
-                tags[entry_id].append(_named(Tag, row))
+                tags[entry_id].append(day_sql.named(Tag, row))
             elif kind == 2:
-                places[entry_id].append(_named(Place, row))
+                places[entry_id].append(day_sql.named(Place, row))
             else:
-                people[entry_id].append(_named(Person, row))
+                people[entry_id].append(day_sql.named(Person, row))
         shown: dict[int, Article] = {}
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         width, partners = len(sql["article_names"]), {}  # type: dict[int, Any]
-        for entry_id, *row in _rows(sql["articles"].format(ids=marks), [*ids, now]):
+        for entry_id, *row in day_sql.rows(sql["articles"].format(ids=marks), [*ids, now]):
             article = shown.get(row[0])
             if article is None:
-                article = shown[row[0]] = _from_row(Article, sql["article_names"], row[:width])
+                article = shown[row[0]] = day_sql.from_row(Article, sql["article_names"], row[:width])
                 if article.partner_id is not None and article.partner_id not in partners:
                     model = sql["partner_model"]
                     partners[article.partner_id] = model.from_db("default", sql["partner_names"], row[width:])
@@ -427,9 +305,9 @@ def build_day(
         entry._prefetched_objects_cache = {}
         if line_variant and entry._line is not None:  # type: ignore[attr-defined]
             continue  # not read: entry.people.all() and the like would query (nothing on the page does)
-        _prefetched(entry, "people", Person, people[entry.pk])
-        _prefetched(entry, "tags", Tag, tags[entry.pk])
-        _prefetched(entry, "places", Place, places[entry.pk])
+        day_sql.prefetched(entry, "people", Person, people[entry.pk])
+        day_sql.prefetched(entry, "tags", Tag, tags[entry.pk])
+        day_sql.prefetched(entry, "places", Place, places[entry.pk])
     year = year or (on_date or today()).year
     stored = fragments.read([fragments.rules_key(collection.pk), *(fragment_keys(articles) if fragment_keys else [])])
     moving = moving_holidays(collection, month, day, year, stored)

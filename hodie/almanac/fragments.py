@@ -132,14 +132,14 @@ def leads(articles: list[Article], language: str, stored: dict[str, tuple[str, s
 def rules(collection_pk: int, stored: dict[str, tuple[str, str]]) -> list[HolidayRule]:
     """The collection's moving-holiday rules, by title: from ``stored`` when there, else read (and
     kept as their rows' values)."""
-    from .days import _rows, _sql
+    from . import day_sql
 
-    sql = _sql()
+    sql = day_sql.statements()
     key = rules_key(collection_pk)
     if key in stored:
         rows = json.loads(stored[key][1])
     else:
-        rows = [list(row) for row in _rows(sql["rules"], [collection_pk])]
+        rows = [list(row) for row in day_sql.rows(sql["rules"], [collection_pk])]
         store(Fragment(kind="rules", owner=collection_pk, key=key, html="", meta=json.dumps(rows)))
     return [HolidayRule.from_db("default", sql["rule_names"], row) for row in rows]
 

@@ -1,0 +1,137 @@
+"""The day page's statements, written once as SQL, and the model instances made from their rows.
+
+Profiling (docs/benchmarks.md) showed that building the same ORM queries on every request cost more
+than running them: Django compiles a QuerySet to SQL anew each time, about 0.3 ms a query. The
+statements are fixed, so they are written here once, with the ORM's own table and column names, and
+run on the bare cursor; days.py decides which to run.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from django.db import connection
+
+from .models import Article, Collection, Entry, EntryLine, HolidayRule, Membership, Person, Place, Tag
+
+
+def rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def columns(model, alias: str) -> tuple[list[str], str]:
+    fields = model._meta.concrete_fields
+    return [f.attname for f in fields], ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
+
+
+@functools.cache
+def statements() -> dict[str, Any]:
+    """The day page's queries, written once as SQL. Profiling (docs/benchmarks.md) showed that
+    building the same ORM queries on every request cost more than running them: Django compiles
+    a QuerySet to SQL anew each time, about 0.3 ms a query. The statements are fixed, so they are
+    written here once, with the ORM's own table and column names, and run on the bare cursor."""
+    entry = Entry._meta.db_table
+    member = Membership._meta.db_table
+    names, entry_cols = columns(Entry, "e")
+    people = Entry.people.through._meta.db_table
+    tags = Entry.tags.through._meta.db_table
+    places, place = Entry.places.through._meta.db_table, Place._meta.db_table
+    linked = Article.entries.through._meta.db_table
+    article_names, article_cols = columns(Article, "a")
+    partner = Article._meta.get_field("partner").related_model
+    partner_names, partner_cols = columns(partner, "p")
+    rule_names, rule_cols = columns(HolidayRule, "r")
+    collection_names, collection_cols = columns(Collection, "c")
+    person, tag = Person._meta.db_table, Tag._meta.db_table
+    article, rule, group = Article._meta.db_table, HolidayRule._meta.db_table, Collection._meta.db_table
+    line = EntryLine._meta.db_table
+    # S608: every name below is a table or column of our own models; values go in as parameters.
+    return {
+        "entry_names": names,
+        # A day filed under the collection's policy, in date order, from the memberships' index
+        # (collection, day_key, entry_jdn, entry): one key's first rows, as many as the page needs,
+        # in the index's order ({n} numbers the key), or all of the day's ({keys}: a run of
+        # placeholders); the keys' reads merged into
+        # one page ({merged}). Then the entries of those rows ({source}), with or without each one's
+        # stored line in one variant (hodie/almanac/lines.py).
+        "filed_page": f"SELECT * FROM (SELECT m.entry_id, m.entry_jdn FROM {member} m "  # noqa: S608
+        "WHERE m.collection_id = %s AND m.day_key = %s ORDER BY m.entry_jdn, m.entry_id LIMIT %s) k{n}",
+        "filed_merged": "SELECT * FROM ({merged}) u ORDER BY u.entry_jdn, u.entry_id LIMIT %s OFFSET %s",
+        "filed_all": f"SELECT m.entry_id, m.entry_jdn FROM {member} m "  # noqa: S608
+        "WHERE m.collection_id = %s AND m.day_key IN ({keys})",
+        "filed": f"SELECT {entry_cols} FROM ({{source}}) d JOIN {entry} e ON e.id = d.entry_id "  # noqa: S608
+        "ORDER BY d.entry_jdn, d.entry_id",
+        "filed_lines": f"SELECT {entry_cols}, l.head, l.tail, l.event FROM ({{source}}) d "  # noqa: S608
+        f"JOIN {entry} e ON e.id = d.entry_id LEFT JOIN {line} l ON l.entry_id = e.id AND l.variant = %s "
+        "ORDER BY d.entry_jdn, d.entry_id",
+        # A day under another calendar (?calendar=julian ...): {key} is one of the entry's vetted
+        # day-key columns, each indexed with the day's order (entry_julian_day, entry_observance_day:
+        # key, earliest_jdn, id). The same page-sized reads as above, from the entries' index, each
+        # row kept when the entry is in the collection; the result has the memberships' two columns,
+        # so that "filed" and "filed_lines" read the page's entries.
+        "chosen_page": f"SELECT * FROM (SELECT e.id AS entry_id, e.earliest_jdn AS entry_jdn FROM {entry} e "  # noqa: S608
+        "WHERE {key} = %s AND EXISTS (SELECT 1 FROM "
+        f"{member} m WHERE m.entry_id = e.id AND m.collection_id = %s) "
+        "ORDER BY e.earliest_jdn, e.id LIMIT %s) k{n}",
+        "chosen_all": f"SELECT e.id AS entry_id, e.earliest_jdn AS entry_jdn FROM {entry} e "  # noqa: S608
+        "WHERE {key} IN ({keys}) AND EXISTS (SELECT 1 FROM "
+        f"{member} m WHERE m.entry_id = e.id AND m.collection_id = %s)",
+        "named": f"SELECT x.entry_id, 0, p.id, p.name, p.slug, p.description, p.language, p.translations "  # noqa: S608
+        f"FROM {people} x JOIN {person} p ON p.id = x.person_id WHERE x.entry_id IN ({{ids}}) "
+        f"UNION ALL SELECT x.entry_id, 1, t.id, t.name, t.slug, '', t.language, t.translations FROM {tags} x "
+        f"JOIN {tag} t ON t.id = x.tag_id WHERE x.entry_id IN ({{ids}}) "
+        f"UNION ALL SELECT x.entry_id, 2, pl.id, pl.name, pl.slug, pl.description, pl.language, pl.translations "
+        f"FROM {places} x "
+        f"JOIN {place} pl ON pl.id = x.place_id WHERE x.entry_id IN ({{ids}}) ORDER BY 2, 4, 3",
+        "article_names": article_names,
+        # each article with its partner, if any, in the same row (a partner's id is NULL without one)
+        "articles": f"SELECT x.entry_id, {article_cols}, {partner_cols} FROM {linked} x "  # noqa: S608
+        f"JOIN {article} a ON a.id = x.article_id LEFT JOIN {partner._meta.db_table} p ON p.id = a.partner_id "
+        "WHERE x.entry_id IN ({ids}) AND a.status IN ('published', 'scheduled') "
+        "AND a.publish_at <= %s ORDER BY a.publish_at DESC, a.id",
+        "partner_model": partner,
+        "partner_names": partner_names,
+        "rule_names": rule_names,
+        "rules": f"SELECT {rule_cols} FROM {rule} r WHERE r.collection_id = %s ORDER BY r.title",  # noqa: S608
+        "collection_names": collection_names,
+        "collections": f"SELECT {collection_cols} FROM {group} c ORDER BY c.title, c.id",  # noqa: S608
+    }
+
+
+def from_row(model, names: list[str], row) -> Any:
+    """``model.from_db`` over a bare cursor's row. The cursor gives a JSON column as its text (the
+    ORM decodes it with the field's converter, which the bare cursor skips), so it is decoded here."""
+    values = list(row)
+    for at, name in enumerate(names):
+        if name == "translations":
+            values[at] = decoded(values[at])
+    return model.from_db("default", names, values)
+
+
+def decoded(value: Any) -> dict:
+    if isinstance(value, str | bytes):
+        return json.loads(value) if value else {}
+    return value or {}
+
+
+def named(model, row: dict[str, Any]):
+    """A person, place or tag from its row. ``from_db`` takes values in the model's own field order
+    (Tag declares ``name`` after the inherited ``slug``), so they are put in that order here."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in row]
+    return from_row(model, names, [row[name] for name in names])
+
+
+def marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def prefetched(instance, name: str, model, items: list) -> None:
+    """Give ``instance.<name>.all()`` the rows already read, as Django's prefetch_related does."""
+    queryset = model._default_manager.all()
+    queryset._result_cache = items
+    queryset._prefetch_done = True
+    instance._prefetched_objects_cache[name] = queryset
