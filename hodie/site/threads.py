@@ -20,6 +20,7 @@ More than one thread, because a request that writes may wait for SQLite's write 
 from __future__ import annotations
 
 import asyncio
+import io
 import queue
 import sys
 import threading
@@ -37,8 +38,6 @@ THREADS = 4
 
 def environ(scope: Scope, body: bytes) -> dict[str, Any]:
     """The WSGI environ of an ASGI HTTP scope (PEP 3333's latin-1 strings)."""
-    import io
-
     script_name = scope.get("root_path", "").encode("utf-8").decode("latin-1")
     path = scope["path"].encode("utf-8").decode("latin-1")
     if script_name and path.startswith(script_name):
