@@ -646,6 +646,9 @@ def existing_sections() -> dict[str, list[str]]:
         return sections
     current = None
     for line in path.read_text(encoding="utf-8").splitlines():
+        if current is None and (line.startswith("Written by") or line.startswith("Machine:")):
+            header = sections.setdefault("header", [])
+            header += ["", line] if header else [line]
         if line.startswith("## "):
             current = line[3:].strip()
             sections[current] = []
@@ -678,14 +681,17 @@ def main() -> None:
     }  # fmt: skip
     # The file's own order, its hand-written sections (search keys, the 1,000,000 entries) kept
     # where they stand; a section the file lacks goes at the end.
-    order = [*kept, *(name for name in generated if name not in kept)]
-    lines = [
-        "# Benchmarks",
-        "",
+    order = [*(name for name in kept if name != "header"), *(name for name in generated if name not in kept)]
+    header = [
         f"Written by `make bench` (bench/run.py) on {dt.date.today().isoformat()}.",
         "",
         f"Machine: {machine()}.",
     ]
+    if set(wanted) != set(everything) and "header" in kept:
+        # Some sections only: the file's date and machine stay those of the last full run (the
+        # sections measured now name their own, as the HTTP section does).
+        header = kept["header"]
+    lines = ["# Benchmarks", "", *header]
     for name in order:
         section = generated.get(name) or kept.get(name, [])
         if section:
