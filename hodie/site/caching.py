@@ -265,3 +265,8 @@ def connect() -> None:
             for field in model._meta.local_many_to_many:
                 through = field.remote_field.through
                 m2m_changed.connect(changed, sender=through, dispatch_uid=f"{uid}.{field.name}.m2m")
+    # An old address edited in the admin turns a stored 200 into a 301 (OldLinkMiddleware).
+    from django.contrib.redirects.models import Redirect
+
+    post_save.connect(changed, sender=Redirect, dispatch_uid="hodie.pages.redirects.Redirect.save")
+    post_delete.connect(changed, sender=Redirect, dispatch_uid="hodie.pages.redirects.Redirect.delete")

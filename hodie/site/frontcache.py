@@ -11,17 +11,18 @@ machine.
 
 It is deliberately a copy of PageCacheMiddleware's decisions, not a second policy:
 
-- It stores only what came out of Django marked ``X-Hodie-Cache: miss`` or ``hit`` (so Django's
-  rules chose it: a public page, no cookie set, varying only on the language), with status 200,
-  for a GET.
+- It stores only what came out of Django marked ``X-Hodie-Cache: miss`` (so Django's rules chose
+  it, and just rendered it: a public page, no cookie set, varying only on the language), with
+  status 200, for a GET.
 - Its key holds the same parts (the generation, today's date, the method, the path with its query,
   the interface language as LocaleMiddleware chooses it, the language and date-order cookies) and
   what the layers outside PageCacheMiddleware read (the Host header, the scheme and the proxy's
   HTTPS header), each as sent. Bumping the generation orphans these entries as it orphans the
   others, so every invalidation path of caching.py covers them.
 - Anything it cannot decide alone goes to Django: a session cookie (an editor), a conditional
-  request (Django's ConditionalGetMiddleware answers 304s), HEAD and other methods, no generation
-  yet, or a scheduled article's moment passed (the bump needs the database).
+  request (any ``If-*`` header: ConditionalGetMiddleware answers 304 and 412), a header whose name
+  has an underscore (Django never sees it, threads.py), HEAD and other methods, no generation yet,
+  or a scheduled article's moment passed (the bump needs the database).
 
 Each worker also keeps the last ``MEMORY`` answers it served in memory, under the same keys: the
 generation in the key is still read from the shared cache on every request, so an edit in any
@@ -107,8 +108,10 @@ class FrontCache:
         if path.encode().startswith(self.private) or path in caching.UNCACHED_PATHS:
             return None
         headers = _header_map(scope)
-        if b"if-none-match" in headers or b"if-modified-since" in headers:
-            return None
+        if any(name.startswith(b"if-") for name in headers):
+            return None  # conditional (ConditionalGetMiddleware's 304 and 412)
+        if any(b"_" in name for name in headers):
+            return None  # a name Django would not see (threads.py drops it): never let it choose a page
         cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
         if settings.SESSION_COOKIE_NAME in cookies:
             return None
@@ -172,8 +175,9 @@ class FrontCache:
         if answer:
             status, headers, lifetime = answer
             stored = (status, headers, b"".join(chunks))
-            await self._call(cache.set, key, (stored, time.time() + lifetime), lifetime)
             self._remember(key, stored, lifetime)
+            # On a thread, even for the file cache: past MAX_ENTRIES a write lists and culls the folder.
+            await sync_to_async(cache.set, thread_sensitive=False)(key, (stored, time.time() + lifetime), lifetime)
 
     def _recall(self, key: str) -> Stored | None:
         found = self.memory.get(key)
@@ -200,7 +204,9 @@ class FrontCache:
         headers = [(bytes(name), bytes(value)) for name, value in start.get("headers", ())]
         names = {name.lower() for name, _ in headers}
         marks = [value for name, value in headers if name.lower() == MARK]
-        if b"set-cookie" in names or not marks or marks[0] not in (b"miss", b"hit"):
+        if b"set-cookie" in names or marks[:1] != [b"miss"]:
+            # Only a page Django has just rendered: a "hit" carries the max-age of its first
+            # render, and kept again for that long it would outlive Django's own copy.
             return None
         control = b", ".join(value for name, value in headers if name.lower() == b"cache-control")
         seconds = _lifetime(headers)

@@ -24,7 +24,7 @@ import io
 import queue
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -63,10 +63,17 @@ def environ(scope: Scope, body: bytes) -> dict[str, Any]:
         result["REMOTE_ADDR"] = str(scope["client"][0])
         result["REMOTE_PORT"] = str(scope["client"][1])
     for raw_name, raw_value in scope.get("headers") or ():
+        if b"_" in raw_name:
+            # X_Forwarded_Proto would pass for X-Forwarded-Proto once both are HTTP_X_FORWARDED_PROTO:
+            # dropped, as Django's runserver and gunicorn drop them.
+            continue
         name = raw_name.decode("latin-1").upper().replace("-", "_")
         key = name if name in ("CONTENT_LENGTH", "CONTENT_TYPE") else f"HTTP_{name}"
         value = raw_value.decode("latin-1")
         result[key] = f"{result[key]},{value}" if key in result else value
+    # The body is already whole (BufferedBody): its length, also when it came chunked or over HTTP/2
+    # without a Content-Length.
+    result["CONTENT_LENGTH"] = str(len(body))
     return result
 
 
@@ -133,10 +140,27 @@ class DjangoOnThreads:
             raise ValueError(f"Hodie serves HTTP only, not {scope['type']!r}")
         message = await receive()
         body = message.get("body", b"") if message["type"] == "http.request" else b""
-        await self.pool.run(self._run, scope, body, send, asyncio.get_running_loop())
+        # The answer is sent from the loop, never from a pool thread: a reader slow to take it
+        # holds a socket, not one of the few threads (the slow-body defence, on the way out).
+        start, first, streamed = await self.pool.run(self._respond, scope, body)
+        if streamed is None:
+            await send(start)
+            await send({"type": "http.response.body", "body": first})
+            return
+        pieces, response = streamed
+        try:
+            await send(start)
+            piece = first
+            while piece is not None:  # a file (whitenoise, media) or a streamed answer, a piece at a time
+                await send({"type": "http.response.body", "body": piece, "more_body": True})
+                piece = await self.pool.run(next, pieces, None)
+            await send({"type": "http.response.body", "body": b""})
+        finally:
+            await self.pool.run(_close, response)
 
-    def _run(self, scope: Scope, body: bytes, send: Send, loop: asyncio.AbstractEventLoop) -> None:
-        """In a pool thread: the whole response, sent in one crossing when it is not streamed."""
+    def _respond(self, scope: Scope, body: bytes) -> tuple[Message, bytes | None, tuple[Iterator[bytes], Any] | None]:
+        """In a pool thread: (the start message, the whole body, None), or for a streamed answer
+        (the start message, its first piece, (the rest, the response to close))."""
         started: list[Message] = []
 
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
@@ -148,25 +172,22 @@ class DjangoOnThreads:
                 }
             ]
 
-        def deliver(*messages: Message) -> None:
-            asyncio.run_coroutine_threadsafe(_send_all(send, messages), loop).result()
-
         response = self.wsgi(environ(scope, body), start_response)
+        if not getattr(response, "streaming", False):
+            try:
+                whole = b"".join(response)
+            finally:
+                _close(response)  # in the thread that ran the view: its connection is the one handed back
+            return started[0], whole, None
         try:
-            if not getattr(response, "streaming", False):
-                deliver(started[0], {"type": "http.response.body", "body": b"".join(response)})
-                return
-            pending = [started[0]]  # the start goes with the first piece
-            for chunk in response:  # a file (whitenoise, media) or a streamed answer
-                deliver(*pending, {"type": "http.response.body", "body": chunk, "more_body": True})
-                pending = []
-            deliver(*pending, {"type": "http.response.body", "body": b""})
-        finally:
-            close = getattr(response, "close", None)
-            if close is not None:
-                close()  # Django's request_finished: connections handed back, files closed
+            pieces = iter(response)
+            return started[0], next(pieces, None), (pieces, response)
+        except BaseException:
+            _close(response)
+            raise
 
 
-async def _send_all(send: Send, messages: tuple[Message, ...]) -> None:
-    for message in messages:
-        await send(message)
+def _close(response: Any) -> None:
+    close = getattr(response, "close", None)
+    if close is not None:
+        close()  # Django's request_finished: connections handed back, files closed

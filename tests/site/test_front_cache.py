@@ -133,3 +133,41 @@ def test_another_worker_reads_the_page_the_first_one_kept(front):
     other = FrontCache(inner)  # a second process: nothing in its memory
     _, headers, body = get(other, DAY)
     assert inner.calls == 1 and header(headers, b"x-hodie-cache") == b"hit" and b"Kosenko" in body
+
+
+def test_a_header_named_with_an_underscore_chooses_no_stored_page(front):
+    app, inner = front
+    get(app, DAY, (b"accept_language", b"ru"))  # Django may read it; the key does not
+    _, headers, english = get(app, DAY)
+    _, headers, again = get(app, DAY)
+    assert inner.calls == 2 and header(headers, b"content-language") == b"en" and again == english
+
+
+def test_every_conditional_request_is_django_s(front):
+    app, inner = front
+    get(app, DAY)
+    status, _, _ = get(app, DAY, (b"if-match", b'"not-this-page"'))
+    assert (status, inner.calls) == (412, 2)
+
+
+def test_a_redirect_added_in_the_admin_is_followed_at_once(front):
+    from django.contrib.redirects.models import Redirect
+    from django.contrib.sites.models import Site
+
+    app, inner = front
+    get(app, DAY, query=b"m=1")
+    status, _, _ = get(app, DAY, query=b"m=1")
+    assert (status, inner.calls) == (200, 1)
+    Redirect.objects.create(site=Site.objects.get_current(), old_path=DAY, new_path="/russia/")
+    status, headers, _ = get(app, DAY, query=b"m=1")
+    assert (status, header(headers, b"location")) == (301, b"/russia/")
+
+
+def test_only_a_page_django_has_just_rendered_is_kept(front):
+    """A page Django answers from its own cache carries its first render's max-age: not kept again."""
+    app, inner = front
+    get(app, DAY, (b"if-none-match", b'"another"'))  # rendered by Django, past the front door
+    _, headers, _ = get(app, DAY)
+    assert header(headers, b"x-hodie-cache") == b"hit"
+    get(app, DAY)
+    assert inner.calls == 3
