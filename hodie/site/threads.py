@@ -7,7 +7,9 @@ and every request in flight got a thread of its own: with 50 readers waiting, 50
 at the GIL. Measured on the demo's day pages with nothing cached (`hodie serve`, 2 workers, wrk
 with 50 connections): 111 pages a second, against about 200 from the same code under granian's WSGI
 with one thread. Here a request costs one crossing each way, and at most ``THREADS`` run at once in
-a worker; the others wait on the loop, where waiting costs a socket.
+a worker; the others wait on the loop, where waiting costs a socket. The answer is sent from the
+loop too, so a reader slow to take it never holds a thread (a streamed file goes a piece at a time,
+each piece read on a thread).
 
 Why not asgiref's ``WsgiToAsgi``: it crosses back to the loop for every message it sends, and it never
 calls the response's ``close()``, which is where Django sends ``request_finished`` (database
@@ -81,10 +83,10 @@ class Pool:
     """``size`` daemon threads running calls handed over from the event loop.
 
     Written here rather than taken from ``concurrent.futures.ThreadPoolExecutor``, whose threads the
-    interpreter joins on exit: when granian stops a worker whose loop still had requests in flight,
-    a thread waiting to hand its answer to that (stopped) loop was joined for ever, and the worker
-    never exited. These threads are daemons, started in the process that uses them (after
-    granian's fork)."""
+    interpreter joins on exit: when granian stopped a worker whose loop still had requests in
+    flight, a thread still busy for that (stopped) loop was joined for ever, and the worker never
+    exited. These threads are daemons, started in the process that uses them (after granian's
+    fork)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
