@@ -595,7 +595,7 @@ def http_section() -> list[str]:
     print(f"HTTP: hodie serve beside nginx with wrk, {HTTP_SECONDS} s a run...", file=sys.stderr)
     out = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "http_wrk.py"), str(HTTP_SECONDS), "2"],
-        capture_output=True, text=True, check=True,
+        stdout=subprocess.PIPE, text=True, check=True,  # its errors reach the terminal
     )  # fmt: skip
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["machine"] = f"{machine()}; one-minute load average {os.getloadavg()[0]:.1f} at the end"

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 from .models import Article, Collection, Entry, EntryLine, HolidayRule, Membership, Person, Place, Tag
 
@@ -123,6 +124,49 @@ def named(model, row: dict[str, Any]):
     (Tag declares ``name`` after the inherited ``slug``), so they are put in that order here."""
     names = [f.attname for f in model._meta.concrete_fields if f.attname in row]
     return from_row(model, names, [row[name] for name in names])
+
+
+def named_of(ids: list[int]) -> tuple[dict[int, list], dict[int, list], dict[int, list]]:
+    """The people, tags and places of the entries ``ids``, in one statement: three dicts from each
+    entry's id to its list (every id a key), each list in name order."""
+    people: dict[int, list[Person]] = {pk: [] for pk in ids}
+    tags: dict[int, list[Tag]] = {pk: [] for pk in ids}
+    places: dict[int, list[Place]] = {pk: [] for pk in ids}
+    if not ids:
+        return people, tags, places
+    for entry_id, kind, pk, name, slug, description, language, translations in rows(
+        statements()["named"].format(ids=marks(ids)), list(ids) * 3
+    ):
+        row = {"id": pk, "name": name, "slug": slug, "description": description, "language": language}
+        row["translations"] = translations
+        if kind == 1:
+            tags[entry_id].append(named(Tag, row))
+        elif kind == 2:
+            places[entry_id].append(named(Place, row))
+        else:
+            people[entry_id].append(named(Person, row))
+    return people, tags, places
+
+
+def told(ids: list[int]) -> tuple[list[Article], list[tuple[int, Article]]]:
+    """The published articles that tell the entries ``ids``, newest first, each once and with its
+    partner (``article.partner`` reads no more), and the (entry id, article) pairs, in one
+    statement."""
+    sql = statements()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    width, partners = len(sql["article_names"]), {}  # type: int, dict[int, Any]
+    shown: dict[int, Article] = {}
+    pairs = []
+    for entry_id, *row in rows(sql["articles"].format(ids=marks(ids)), [*ids, now]):
+        article = shown.get(row[0])
+        if article is None:
+            article = shown[row[0]] = from_row(Article, sql["article_names"], row[:width])
+            if article.partner_id is not None and article.partner_id not in partners:
+                model = sql["partner_model"]
+                partners[article.partner_id] = model.from_db("default", sql["partner_names"], row[width:])
+            Article.partner.field.set_cached_value(article, partners.get(article.partner_id))
+        pairs.append((entry_id, article))
+    return list(shown.values()), pairs
 
 
 def marks(values) -> str:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -268,38 +267,18 @@ def build_day(
     has_next = page_number is not None and len(entries) > PER_PAGE
     entries = entries[:PER_PAGE] if has_next else entries
     by_id = {entry.pk: entry for entry in entries}
-    people: dict[int, list[Person]] = {pk: [] for pk in by_id}
-    tags: dict[int, list[Tag]] = {pk: [] for pk in by_id}
-    places: dict[int, list[Place]] = {pk: [] for pk in by_id}  # JSON-LD's location
+    people: dict[int, list[Person]] = {}
+    tags: dict[int, list[Tag]] = {}
+    places: dict[int, list[Place]] = {}  # JSON-LD's location
     articles: list[Article] = []
     told_in: dict[int, Article] = {}
     if by_id:
         ids = list(by_id)
-        marks = day_sql.marks(ids)
         # With stored lines, only the entries without one need their people, places and tags.
         named = [pk for pk, e in by_id.items() if getattr(e, "_line", None) is None] if line_variant else ids
-        found = day_sql.rows(sql["named"].format(ids=day_sql.marks(named)), named * 3) if named else []
-        for entry_id, kind, pk, name, slug, description, language, translations in found:
-            row = {"id": pk, "name": name, "slug": slug, "description": description, "language": language}
-            row["translations"] = translations
-            if kind == 1:
-                tags[entry_id].append(day_sql.named(Tag, row))
-            elif kind == 2:
-                places[entry_id].append(day_sql.named(Place, row))
-            else:
-                people[entry_id].append(day_sql.named(Person, row))
-        shown: dict[int, Article] = {}
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        width, partners = len(sql["article_names"]), {}  # type: dict[int, Any]
-        for entry_id, *row in day_sql.rows(sql["articles"].format(ids=marks), [*ids, now]):
-            article = shown.get(row[0])
-            if article is None:
-                article = shown[row[0]] = day_sql.from_row(Article, sql["article_names"], row[:width])
-                if article.partner_id is not None and article.partner_id not in partners:
-                    model = sql["partner_model"]
-                    partners[article.partner_id] = model.from_db("default", sql["partner_names"], row[width:])
-                Article.partner.field.set_cached_value(article, partners.get(article.partner_id))
-                articles.append(article)
+        people, tags, places = day_sql.named_of(named)
+        articles, pairs = day_sql.told(ids)
+        for entry_id, article in pairs:
             told_in.setdefault(entry_id, article)
     for entry in entries:
         entry._prefetched_objects_cache = {}

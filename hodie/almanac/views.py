@@ -20,7 +20,7 @@ from hodie.search import related
 from hodie.site.crossorigin import same_site_post
 from hodie.site.problems import TEXT, Problem, answers
 
-from . import days, discovery, fragments, keyset, lines, search, steering
+from . import days, discovery, entry_sql, fragments, keyset, lines, search, steering
 from .models import Article, Collection, Entry, Person, Place, Tag
 from .onthisday import select
 from .translations import asked_language
@@ -149,10 +149,7 @@ def collection_view(request: HttpRequest, collection: str) -> HttpResponse:
 
 @require_safe
 def entry(request: HttpRequest, slug: str) -> HttpResponse:
-    found = get_object_or_404(
-        Entry.objects.prefetch_related("people", "places", "tags", "sources", "collections"), slug=slug
-    )
-    articles = Article.objects.published().filter(entries=found)
+    found, articles = entry_sql.entry_page(slug)
     filed = [
         (c, days.day_slug(k // 100, k % 100), k // 100, k % 100)
         for c in found.collections.all()
