@@ -104,13 +104,36 @@ def statements() -> dict[str, Any]:
 
 
 def from_row(model, names: list[str], row) -> Any:
-    """``model.from_db`` over a bare cursor's row. The cursor gives a JSON column as its text (the
-    ORM decodes it with the field's converter, which the bare cursor skips), so it is decoded here."""
+    """``model.from_db`` over a bare cursor's row, each value converted as the ORM converts it: the
+    bare cursor skips the converters, so SQLite gave a datetime as naive text, a boolean as 0 or 1
+    and JSON as its text."""
     values = list(row)
+    for at, column, functions in converters(model, tuple(names)):
+        value = values[at]
+        for function in functions:
+            value = function(value, column, connection)
+        values[at] = value
     for at, name in enumerate(names):
         if name == "translations":
             values[at] = decoded(values[at])
     return model.from_db("default", names, values)
+
+
+def converters(model, names: tuple[str, ...]) -> list[tuple[int, Any, list]]:
+    """The position, column and converters of each of ``names`` the ORM converts on this connection
+    (as its compiler's ``get_converters`` finds them), worked out once a connection."""
+    found = getattr(connection, "hodie_converters", None)
+    if found is None:
+        found = connection.hodie_converters = {}
+    if (model, names) not in found:
+        wanted = []
+        for at, name in enumerate(names):
+            column = model._meta.get_field(name).get_col(model._meta.db_table)
+            functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if functions:
+                wanted.append((at, column, functions))
+        found[model, names] = wanted
+    return found[model, names]
 
 
 def decoded(value: Any) -> dict:
@@ -163,7 +186,7 @@ def told(ids: list[int]) -> tuple[list[Article], list[tuple[int, Article]]]:
             article = shown[row[0]] = from_row(Article, sql["article_names"], row[:width])
             if article.partner_id is not None and article.partner_id not in partners:
                 model = sql["partner_model"]
-                partners[article.partner_id] = model.from_db("default", sql["partner_names"], row[width:])
+                partners[article.partner_id] = from_row(model, sql["partner_names"], row[width:])
             Article.partner.field.set_cached_value(article, partners.get(article.partner_id))
         pairs.append((entry_id, article))
     return list(shown.values()), pairs

@@ -50,7 +50,7 @@ def entry_page(slug: str) -> tuple[Entry, list[Article]]:
         raise Http404("No entry at this address")
     entry = day_sql.from_row(Entry, sql["entry_names"], found[0])
     people, tags, places = day_sql.named_of([entry.pk])
-    sources = [Source.from_db("default", sql["source_names"], row) for row in day_sql.rows(sql["sources"], [entry.pk])]
+    sources = [day_sql.from_row(Source, sql["source_names"], row) for row in day_sql.rows(sql["sources"], [entry.pk])]
     for item in sources:
         Source.entry.field.set_cached_value(item, entry)
     filed = day_sql.rows(sql["collections"], [entry.pk])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from hodie.search import related
 from hodie.site.crossorigin import same_site_post
 from hodie.site.problems import TEXT, Problem, answers
 
-from . import days, discovery, entry_sql, fragments, keyset, lines, search, steering
+from . import article_sql, days, discovery, entry_sql, fragments, keyset, lines, search, steering
 from .models import Article, Collection, Entry, Person, Place, Tag
 from .onthisday import select
 from .translations import asked_language
@@ -230,12 +229,7 @@ def place(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    found = get_object_or_404(
-        Article.objects.published()
-        .select_related("partner")
-        .prefetch_related("authors", Prefetch("entries", queryset=Entry.objects.prefetch_related("collections"))),
-        slug=slug,
-    )
+    found = article_sql.article_page(slug)
     url = f"{site_url(request)}{found.get_absolute_url()}"
     said_in = discovery.meta_language(found, discovery.interface_language())
     context = {

@@ -153,3 +153,60 @@ def test_the_entry_page_takes_few_queries_and_a_missing_slug_is_404(
         response = client.get(url)
     assert response.status_code == 200
     assert client.get("/entries/no-such-entry/").status_code == 404
+
+
+def test_the_article_page_reads_what_the_orm_reads_for_every_demo_article(demo) -> None:
+    """article_sql.article_page against get_object_or_404 over the published articles with
+    select_related and prefetch_related: the same fields (converted as the ORM converts them: an
+    aware datetime, a boolean, decoded JSON), partner, authors and entries in the same order."""
+    from hodie.almanac import article_sql
+    from hodie.almanac.models import Article
+    from hodie.social.models import Author
+
+    # The demo's one article has a partner; another with none, two authors and entries from two days.
+    other = Article.objects.create(title="Two authors", slug="two-authors", excerpt="Text.", status="published")
+    other.authors.set([Author.objects.create(name="Zoya B"), Author.objects.create(name="Anna A")])
+    other.entries.set(Entry.objects.order_by("-earliest_jdn")[:3])
+    published = Article.objects.published().select_related("partner").prefetch_related("authors", "entries")
+    assert published.count() >= 2 and {a.partner_id is None for a in published} == {True, False}
+    for want in published:
+        got = article_sql.article_page(want.slug)
+        for field in Article._meta.concrete_fields:
+            assert getattr(got, field.attname) == getattr(want, field.attname), (want.slug, field.name)
+        assert got.publish_at.tzinfo is not None and isinstance(got.cowritten, bool)
+        assert got.partner == want.partner and (got.partner is None or got.partner.name == want.partner.name)
+        assert [a.pk for a in got.authors.all()] == [a.pk for a in want.authors.all()]
+        assert [e.pk for e in got.entries.all()] == [e.pk for e in want.entries.all()]
+        assert [e.title for e in got.entries.all()] == [e.title for e in want.entries.all()]
+
+
+def test_an_unpublished_article_has_no_page(client, demo) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hodie.almanac.models import Article
+
+    article = Article.objects.published().first()
+    assert client.get(article.get_absolute_url()).status_code == 200
+    Article.objects.filter(pk=article.pk).update(status="draft")
+    caching.bump()
+    assert client.get(article.get_absolute_url()).status_code == 404
+    later = timezone.now() + dt.timedelta(days=1)
+    Article.objects.filter(pk=article.pk).update(status="scheduled", publish_at=later)
+    caching.bump()
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert client.get("/articles/no-such-article/").status_code == 404
+
+
+def test_the_article_page_takes_few_queries(client, demo, django_assert_max_num_queries) -> None:
+    from hodie.almanac.models import Article
+
+    url = Article.objects.published().filter(entries__isnull=False).first().get_absolute_url()
+    client.get(url)
+    caching.bump()  # rendered again, not answered from the page cache
+    # The article with its partner, its authors, its entries, the related list (two statements),
+    # the comment thread: six; the ORM's select_related and prefetches took seven.
+    with django_assert_max_num_queries(6):
+        response = client.get(url)
+    assert response.status_code == 200
