@@ -321,3 +321,38 @@ def test_a_calendar_is_streamed_capped_and_stops_when_the_client_goes(demo, clie
     assert next(stream).startswith(b"BEGIN:VCALENDAR")
     response.close()
     assert read == []
+
+
+def test_each_sitemap_counts_what_it_lists(demo):
+    """The index pages each section by ``count()``, which skips the lastmod joins: it must be the
+    number of ``items()``, with an entry in two collections, one in none, and a person, tag and
+    place that no entry names."""
+    from hodie.almanac import sitemaps
+    from hodie.almanac.models import Collection, Entry, Person, Place, Tag
+
+    Person.objects.create(name="Nobody Yet", slug="nobody-yet")
+    Tag.objects.create(name="unused", slug="unused")
+    Place.objects.create(name="Nowhere", slug="nowhere")
+    loose = Entry(slug="loose", title="In no collection")
+    loose.set_date("1900-05-05")
+    loose.save()
+    shared = Entry.objects.filter(membership__isnull=False).first()
+    shared.join(list(Collection.objects.all()))
+    for name, cls in sitemaps.SITEMAPS.items():
+        section = cls()
+        assert section.count() == len(list(section.items())), name
+    assert sitemaps.DaysSitemap().count() > 100
+
+
+def test_an_index_lists_no_empty_section_and_no_page_past_the_last(demo, client, monkeypatch):
+    from hodie.almanac import sitemaps
+    from hodie.almanac.models import Article
+
+    Article.objects.all().delete()
+    days_count = sitemaps.DaysSitemap().count()
+    monkeypatch.setattr(sitemaps, "SITEMAP_LIMIT", days_count)  # the days exactly fill one file
+    files = [f.split("/", 3)[3] for f in _sitemap_locs(client)]
+    assert "sitemaps/days-1.xml" in files and "sitemaps/days-2.xml" not in files
+    assert not [f for f in files if f.startswith("sitemaps/articles-")]
+    for name in files:
+        assert client.get("/" + name).status_code == 200, name
