@@ -103,11 +103,11 @@ def measure(client, path: str, runs: int) -> dict:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        client.get(path)
+        client.get(path).getvalue()  # a streamed answer (the calendars) is made while it is read
     times = []
     for _ in range(runs):
         start = time.process_time()
-        client.get(path)
+        client.get(path).getvalue()
         times.append((time.process_time() - start) * 1000)
     times.sort()
     return {
