@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,9 +29,10 @@ from django.views.decorators.http import require_safe
 
 from hodie.importers.html import is_web_url
 
-from . import days, keyset
+from . import day_sql, days, keyset
 from .markup import lead, plain_text, render
-from .models import Article, Collection, Entry, Membership, Person, Tag
+from .models import Article, Collection, Entry, EntryLine, Membership, Person, Tag
+from .stored import code_digest
 from .translations import Shown, asked_language, shown
 from .web import absolute, public, site_url
 
@@ -108,13 +110,61 @@ def _article_item(article: Article, site: str, language: str = "en") -> Item:
     )
 
 
-def _entry_item(entry: Entry, site: str, language: str) -> Item:
+HODIE = Path(__file__).resolve().parent.parent
+# What an entry's item HTML is made by, besides the entry: a change to any is a new variant.
+ITEM_CODE = [
+    HODIE / "almanac" / "feeds.py",
+    HODIE / "almanac" / "markup.py",
+    HODIE / "almanac" / "translations.py",
+    HODIE / "almanac" / "models.py",
+    HODIE / "importers" / "html.py",
+    *sorted((HODIE / "dates").glob("*.py")),
+    *sorted((HODIE / "locale").glob("*/LC_MESSAGES/*.mo")),
+]
+
+
+def item_variant(language: str) -> str:
+    """The :class:`EntryLine` variant an entry's feed item HTML is kept under: ``feed:ru:<digest>``.
+    The HTML (the date, the summary's text, the body's Markdown) depends on the entry alone, so it
+    goes with the entry's lines when the entry is saved or deleted (hodie/almanac/lines.py)."""
+    return f"feed:{language}:{code_digest(tuple(ITEM_CODE), '')}"
+
+
+def _entry_items(entries, site: str, language: str) -> list[Item]:
+    """The feed items of ``entries``, their HTML read from what earlier feeds stored (one query)
+    and the missing ones made and stored. Rendering each item's Markdown twice (the summary's text,
+    the body) was two thirds of a collection feed. Their tags are read in one statement too (the
+    ORM's prefetch built a queryset for each entry: a third of what was left)."""
+    from .lines import _store
+
+    entries = list(entries)
+    tags = day_sql.named_of([e.pk for e in entries])[1]
+    variant = item_variant(language)
+    stored = dict(
+        EntryLine.objects.filter(entry_id__in=[e.pk for e in entries], variant=variant).values_list("entry_id", "head")
+    )
+    fresh = []
+    for entry in entries:
+        if entry.pk not in stored:
+            stored[entry.pk] = _entry_html(entry, language)
+            fresh.append(EntryLine(entry_id=entry.pk, variant=variant, head=stored[entry.pk], tail="", event=""))
+    if fresh:
+        _store(fresh)
+    return [_entry_item(entry, site, language, stored[entry.pk], tags[entry.pk]) for entry in entries]
+
+
+def _entry_html(entry: Entry, language: str) -> str:
     html = f"<p>{escape(entry.display_date(language))}</p>"
-    summary, body, title = (shown(entry, name, language) for name in ("summary", "body", "title"))
+    summary, body = shown(entry, "summary", language), shown(entry, "body", language)
     if summary:
         html += _in(summary, f"<p>{escape(plain_text(summary.text))}</p>", language)
     if body:
         html += _in(body, str(render(body.text, "markdown")), language)
+    return html
+
+
+def _entry_item(entry: Entry, site: str, language: str, html: str, tags: list[Tag]) -> Item:
+    title = shown(entry, "title", language)
     return Item(
         id=f"{site}/entries/{entry.pk}",
         title=f"{entry.display_year}: {title}" if entry.display_year else title.text,
@@ -122,7 +172,7 @@ def _entry_item(entry: Entry, site: str, language: str) -> Item:
         html=html,
         published=aware(entry.created),
         updated=aware(entry.updated),
-        tags=[t.name for t in entry.tags.all()],
+        tags=[t.name for t in tags],
     )
 
 
@@ -137,7 +187,7 @@ def collection_feed(collection: Collection, site: str, language: str = "") -> Fe
     language = language or collection.language
     name = shown(collection, "title", language).text
     members = keyset.within(Membership.objects.filter(collection=collection))  # read newest first: keyset.py
-    entries = members.order_by("-created", "-pk").prefetch_related("tags")[:LIMIT]
+    entries = members.order_by("-created", "-pk")[:LIMIT]
     articles = (
         Article.objects.published()
         .filter(kind="article", entries__membership__collection=collection)
@@ -145,7 +195,7 @@ def collection_feed(collection: Collection, site: str, language: str = "") -> Fe
         .prefetch_related("authors", "tags")[:LIMIT]
     )
     items = [_article_item(a, site, language) for a in articles]
-    items += [_entry_item(e, site, language) for e in entries]
+    items += _entry_items(entries, site, language)
     items.sort(key=lambda i: i.published, reverse=True)
     return Feed(
         name, f"{site}{collection.get_absolute_url()}", "", _("New in %(collection)s") % {"collection": name},
@@ -154,8 +204,8 @@ def collection_feed(collection: Collection, site: str, language: str = "") -> Fe
 
 
 def _entries_feed(title: str, link: str, description: str, entries, site: str, language: str) -> Feed:
-    newest = entries.order_by("-created", "-pk").prefetch_related("tags")[:LIMIT]
-    return Feed(title, link, "", description, [_entry_item(e, site, language) for e in newest], language)
+    newest = entries.order_by("-created", "-pk")[:LIMIT]
+    return Feed(title, link, "", description, _entry_items(newest, site, language), language)
 
 
 def tag_feed(tag: Tag, site: str, language: str = "") -> Feed:

@@ -203,3 +203,20 @@ def test_stored_lines_spare_the_people_and_tags_query(client, demo) -> None:
     # here), collections, entries with their lines, articles with their partners, the stored
     # fragments (leads, comment block, holiday rules: hodie/almanac/fragments.py): five.
     assert len(again.captured_queries) == 5
+
+
+def test_a_feed_stores_its_items_html_and_an_edit_replaces_it(client, demo) -> None:
+    """The collection feed keeps each entry's item HTML (variant ``feed:...``): the second read is
+    the first's bytes, and an entry saved shows its new summary at once."""
+    first = client.get("/russia/feed.atom").content.decode()
+    stored = EntryLine.objects.filter(variant__startswith="feed:en:")
+    assert stored.count() >= 10
+    assert client.get("/russia/feed.atom").content.decode() == first
+    entry = Entry.objects.get(pk=stored.first().entry_id)
+    assert entry.summary and entry.summary[:40] in first.replace("&#x27;", "'").replace("&quot;", '"')
+    entry.summary = "An edited summary, with *emphasis* read as text."
+    entry.save()
+    again = client.get("/russia/feed.atom").content.decode()
+    assert "An edited summary, with emphasis read as text." in again
+    # Another entry's item is still the stored one: only the edited entry's item went.
+    assert EntryLine.objects.filter(variant__startswith="feed:en:").exclude(entry=entry).count() == stored.count() - 1
