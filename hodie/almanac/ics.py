@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -20,10 +21,12 @@ from hodie.dates.anniversary import anniversary_dates
 from . import days
 from .feeds import aware
 from .markup import plain_text
-from .models import Collection, Entry, Tag
+from .models import Collection, Entry, EntryLine, Tag
+from .stored import code_digest
 from .translations import asked_language, shown
 from .web import public, site_url
 
+HODIE = Path(__file__).resolve().parent.parent
 ICS_YEARS_DEFAULT = 20
 ICS_MAX_SPAN = 200
 
@@ -34,13 +37,26 @@ def calendar_ics(title: str, entries, policy: str, site: str, first: int, last: 
 
 
 def calendar_chunks(
-    title: str, entries: Iterable[Any], policy: str, site: str, first: int, last: int, language: str = "en"
+    title: str,
+    entries: Iterable[Any],
+    policy: str,
+    site: str,
+    first: int,
+    last: int,
+    language: str = "en",
+    keep: bool = False,
 ) -> Iterator[bytes]:
     """The calendar as it is written: its head, then one ``VEVENT`` per entry, then its end. Memory
     stays flat at any collection size, and a client that goes away stops the work (the server stops
     asking for the next chunk). icalendar writes a whole calendar only at once, so the head is its
-    calendar without events and each event is written on its own."""
-    from icalendar import Calendar, Event
+    calendar without events and each event is written on its own.
+
+    With ``keep``, each entry's event is read from what an earlier calendar stored (an
+    :class:`EntryLine` of :func:`event_variant`, one query a chunk) and the missing ones are made
+    and stored: writing an event through icalendar, and its summary's Markdown, were nine tenths of
+    a calendar. The views keep only their default years, so that ``?from=`` and ``?to=`` cannot
+    fill the table."""
+    from icalendar import Calendar
 
     cal = Calendar()
     cal.add("prodid", "-//Hodie//this day in history//EN")
@@ -51,55 +67,107 @@ def calendar_chunks(
     head = cal.to_ical()
     assert head.endswith(end)
     yield head[: -len(end)]
-    stamp = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-    batch: list[bytes] = []
+    variant = event_variant(policy, site, first, last, language) if keep else ""
+    batch: list[Any] = []
     for entry in entries:
-        key = entry.key_for(policy)
-        if key is None:
-            continue
-        effective = entry.policy or policy
-        # A yearly Julian feast with no year (Theophany, XXXX-01-06 Julian) is kept on its Old Style day
-        # in every year whatever the policy: its Gregorian day (19 January now) moves to 20 January in
-        # 2101, so one fixed RRULE would be wrong from then on. The policy only says where a day page
-        # files it; an observance (a day the editor named) stays fixed.
-        yearless_julian = entry.year is None and entry.calendar == "julian" and effective != "observance"
-        julian = (effective == "julian" or yearless_julian) and bool(entry.julian_key)
-        dates = anniversary_dates(
-            entry.julian_key if julian else key, first, last, julian=julian,
-            leap_day_on_28=settings.HODIE_LEAP_DAY_ON_FEB28,
-        )  # fmt: skip
-        if dates == []:
-            continue
-        event = Event()
-        event.add("uid", f"entry-{entry.pk}@{site.split('//')[-1]}")
-        title, summary = shown(entry, "title", language), shown(entry, "summary", language)
-        # RFC 5545 §3.2.10: LANGUAGE names the language of a text that is not the calendar's.
-        words = {"language": title.language} if title.language != language else {}
-        event.add("summary", f"{entry.display_year}: {title}" if entry.display_year else title.text, parameters=words)
-        event.add(
-            "description",
-            entry.display_date(language) + (f"\n{plain_text(summary.text)}" if summary else ""),
-            parameters={"language": summary.language} if summary and summary.language != language else {},
-        )
-        event.add("url", f"{site}{entry.get_absolute_url()}")
-        event.add("dtstamp", aware(entry.updated) if entry.updated else stamp)
-        event.add("transp", "TRANSPARENT")
-        if dates is None:
-            month, day = divmod(key, 100)
-            event.add("dtstart", dt.date(first, month, day))
-            event.add("rrule", {"freq": "yearly"})
-        else:
-            event.add("dtstart", dates[0])
-            if len(dates) > 1:
-                event.add("rdate", dates[1:])
-        batch.append(event.to_ical())
-        if len(batch) >= 200:  # a chunk of events at a time: few writes, little memory
-            yield b"".join(batch)
+        batch.append(entry)
+        if len(batch) >= 200:  # a chunk of events at a time: few writes, one read, little memory
+            yield _events(batch, policy, site, first, last, language, variant)
             batch = []
-    yield b"".join(batch) + end
+    yield _events(batch, policy, site, first, last, language, variant) + end
 
 
-def _years(request: HttpRequest) -> tuple[int, int]:
+# What an entry's event is made by, besides the entry and the salt of event_variant.
+EVENT_CODE = [
+    HODIE / "almanac" / "ics.py",
+    HODIE / "almanac" / "markup.py",
+    HODIE / "almanac" / "translations.py",
+    HODIE / "almanac" / "models.py",
+    HODIE / "importers" / "html.py",
+    *sorted((HODIE / "dates").glob("*.py")),
+    *sorted((HODIE / "locale").glob("*/LC_MESSAGES/*.mo")),
+]
+
+
+def event_variant(policy: str, site: str, first: int, last: int, language: str) -> str:
+    """The :class:`EntryLine` variant an entry's ``VEVENT`` is kept under: ``ics:<language>:<digest>``,
+    the digest of the code and of all the event's bytes depend on beside the entry (the policy, the
+    site's address, the years, the leap-day setting). Dropped with the entry's lines when it is
+    saved or deleted (hodie/almanac/lines.py)."""
+    salt = f"{policy}|{site}|{first}|{last}|{settings.HODIE_LEAP_DAY_ON_FEB28}"
+    return f"ics:{language}:{code_digest(tuple(EVENT_CODE), salt)}"
+
+
+def _events(entries: list[Any], policy: str, site: str, first: int, last: int, language: str, variant: str) -> bytes:
+    stored: dict[int, str] = {}
+    if variant and entries:
+        found = EntryLine.objects.filter(entry_id__in=[e.pk for e in entries], variant=variant)
+        stored = dict(found.values_list("entry_id", "head"))
+    fresh, written = [], []
+    for entry in entries:
+        event = stored.get(entry.pk)
+        if event is None:
+            event = _event(entry, policy, site, first, last, language).decode()
+            if variant:
+                fresh.append(EntryLine(entry_id=entry.pk, variant=variant, head=event, tail="", event=""))
+        written.append(event)
+    if fresh:
+        from .lines import _store
+
+        _store(fresh)
+    return "".join(written).encode()
+
+
+def _event(entry: Any, policy: str, site: str, first: int, last: int, language: str) -> bytes:
+    """The entry's ``VEVENT`` (empty when it has no day in these years)."""
+    from icalendar import Event
+
+    key = entry.key_for(policy)
+    if key is None:
+        return b""
+    effective = entry.policy or policy
+    # A yearly Julian feast with no year (Theophany, XXXX-01-06 Julian) is kept on its Old Style day
+    # in every year whatever the policy: its Gregorian day (19 January now) moves to 20 January in
+    # 2101, so one fixed RRULE would be wrong from then on. The policy only says where a day page
+    # files it; an observance (a day the editor named) stays fixed.
+    yearless_julian = entry.year is None and entry.calendar == "julian" and effective != "observance"
+    julian = (effective == "julian" or yearless_julian) and bool(entry.julian_key)
+    dates = anniversary_dates(
+        entry.julian_key if julian else key, first, last, julian=julian,
+        leap_day_on_28=settings.HODIE_LEAP_DAY_ON_FEB28,
+    )  # fmt: skip
+    if dates == []:
+        return b""
+    event = Event()
+    event.add("uid", f"entry-{entry.pk}@{site.split('//')[-1]}")
+    title, summary = shown(entry, "title", language), shown(entry, "summary", language)
+    # RFC 5545 §3.2.10: LANGUAGE names the language of a text that is not the calendar's.
+    words = {"language": title.language} if title.language != language else {}
+    event.add("summary", f"{entry.display_year}: {title}" if entry.display_year else title.text, parameters=words)
+    event.add(
+        "description",
+        entry.display_date(language) + (f"\n{plain_text(summary.text)}" if summary else ""),
+        parameters={"language": summary.language} if summary and summary.language != language else {},
+    )
+    event.add("url", f"{site}{entry.get_absolute_url()}")
+    event.add("dtstamp", aware(entry.updated) if entry.updated else STAMP)
+    event.add("transp", "TRANSPARENT")
+    if dates is None:
+        month, day = divmod(key, 100)
+        event.add("dtstart", dt.date(first, month, day))
+        event.add("rrule", {"freq": "yearly"})
+    else:
+        event.add("dtstart", dates[0])
+        if len(dates) > 1:
+            event.add("rdate", dates[1:])
+    return event.to_ical()
+
+
+STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # DTSTAMP of an entry with no time of change
+
+
+def _years(request: HttpRequest) -> tuple[int, int, bool]:
+    """The years asked for, and whether they are the default ones (whose events are kept)."""
     this_year = days.today().year
     try:
         first = int(request.GET.get("from", this_year - 1))
@@ -108,7 +176,7 @@ def _years(request: HttpRequest) -> tuple[int, int]:
         raise Http404("from and to are years, e.g. ?from=2026&to=2046") from err
     if not (1 <= first <= last <= 9999) or last - first > ICS_MAX_SPAN:
         raise Http404(f"Give years with from <= to and at most {ICS_MAX_SPAN} years apart")
-    return first, last
+    return first, last, "from" not in request.GET and "to" not in request.GET
 
 
 def _not_empty(entries: Any, title: str) -> None:
@@ -131,14 +199,14 @@ def collection_ics(request: HttpRequest, collection: str) -> StreamingHttpRespon
     """Streamed, and capped at ``HODIE_ICS_MAX_EVENTS`` entries (the first by number): its cost
     is bounded whatever the collection's size."""
     found = get_object_or_404(Collection, slug=collection)
-    first, last = _years(request)
+    first, last, keep = _years(request)
     language = asked_language(request.GET.get("lang")) or found.language
     cap = settings.HODIE_ICS_MAX_EVENTS
     entries = Entry.objects.filter(membership__collection=found).order_by("pk")[:cap]
     _not_empty(Entry.objects.filter(membership__collection=found), found.title)
     chunks = calendar_chunks(
         shown(found, "title", language).text, entries.iterator(chunk_size=2000), found.anniversary_policy,
-        site_url(request), first, last, language,
+        site_url(request), first, last, language, keep,
     )  # fmt: skip
     return _ics_response(chunks, found.slug)
 
@@ -146,12 +214,12 @@ def collection_ics(request: HttpRequest, collection: str) -> StreamingHttpRespon
 @require_safe
 def tag_ics(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     found = get_object_or_404(Tag, slug=slug)
-    first, last = _years(request)
+    first, last, keep = _years(request)
     language = asked_language(request.GET.get("lang")) or "en"
     collection = days.default_collection()
     policy = collection.anniversary_policy if collection else "standard"
     _not_empty(found.entries.all(), f"Hodie: {found.name}")
     entries = found.entries.order_by("pk")[: settings.HODIE_ICS_MAX_EVENTS].iterator(chunk_size=2000)
     name = shown(found, "name", language).text
-    chunks = calendar_chunks(f"Hodie: {name}", entries, policy, site_url(request), first, last, language)
+    chunks = calendar_chunks(f"Hodie: {name}", entries, policy, site_url(request), first, last, language, keep)
     return _ics_response(chunks, found.slug)

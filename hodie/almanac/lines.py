@@ -18,7 +18,8 @@ The Wikimedia-shaped API keeps each entry's item here too (variants ``api:...``,
 hodie/almanac/onthisday.py); an item also names the time of each of its people's newest entry, so
 the items of every entry of a person are dropped when an entry of that person is saved, deleted,
 linked or unlinked. The feeds keep each entry's item HTML here as well (variants ``feed:...``,
-hodie/almanac/feeds.py); it depends on the entry alone.
+hodie/almanac/feeds.py), and the calendars each entry's event for their default years (variants
+``ics:...``, hodie/almanac/ics.py); both depend on the entry alone.
 The import writer's plain-SQL inserts make new entries only (no line yet); its updates go through
 ``Entry.save`` and the relations' ``set``, which send the signals below. A change to the code
 that renders lines (the macro, the date core, the Markdown/nh3 filter, the translations) changes the

@@ -220,3 +220,22 @@ def test_a_feed_stores_its_items_html_and_an_edit_replaces_it(client, demo) -> N
     assert "An edited summary, with emphasis read as text." in again
     # Another entry's item is still the stored one: only the edited entry's item went.
     assert EntryLine.objects.filter(variant__startswith="feed:en:").exclude(entry=entry).count() == stored.count() - 1
+
+
+def test_a_calendar_keeps_its_default_years_events_and_an_edit_replaces_one(client, demo) -> None:
+    """The collection's calendar keeps each entry's VEVENT for its default years (variant
+    ``ics:...``): the second read is the first's bytes, an entry saved shows its new title at once,
+    and years asked for with ?from= and ?to= are written afresh and never stored."""
+    first = client.get("/russia.ics").getvalue()
+    stored = EntryLine.objects.filter(variant__startswith="ics:")
+    count = stored.count()
+    assert count >= 50
+    assert client.get("/russia.ics").getvalue() == first
+    entry = Entry.objects.filter(pk__in=stored.values("entry_id"), standard_key__isnull=False).first()
+    entry.title = "A title edited for the calendar"
+    entry.save()
+    assert b"A title edited for the calendar" in client.get("/russia.ics").getvalue()
+    assert stored.count() == count  # the edited entry's event stored again, the others kept
+    asked = client.get("/russia.ics?from=1990&to=2001").getvalue()
+    assert b"A title edited for the calendar" in asked and asked != first
+    assert stored.count() == count
