@@ -87,7 +87,10 @@ def wait_for(port: int, path: str = "/robots.txt", seconds: float = 120) -> None
         except OSError as err:
             last = str(err)
         time.sleep(0.2)
-    raise SystemExit(f"{path} on port {port} did not answer 200 within {seconds} s ({last})")
+    logs = "".join(
+        p.read_text(errors="replace")[-3000:] for p in Path(tempfile.gettempdir()).glob(f"hodie-wrk-*/serve-{port}.log")
+    )
+    raise SystemExit(f"{path} on port {port} did not answer 200 within {seconds} s ({last})\n{logs}")
 
 
 def wrk(port: int, paths: list[str], seconds: int, home: Path, name: str) -> dict:
@@ -107,9 +110,10 @@ def wrk(port: int, paths: list[str], seconds: int, home: Path, name: str) -> dic
 
 def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
     hodie = str(Path(sys.executable).parent / "hodie")
+    log = open(Path(env["HODIE_HOME"]) / f"serve-{port}.log", "wb")  # the server's, open while it runs
     return subprocess.Popen(
         [hodie, "serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,7 +31,7 @@ from hodie.importers.html import is_web_url
 from . import day_sql, days, keyset
 from .markup import lead, plain_text, render
 from .models import Article, Collection, Entry, EntryLine, Membership, Person, Tag
-from .stored import code_digest
+from .stored import code_digest, item_code
 from .translations import Shown, asked_language, shown
 from .web import absolute, public, site_url
 
@@ -110,24 +109,11 @@ def _article_item(article: Article, site: str, language: str = "en") -> Item:
     )
 
 
-HODIE = Path(__file__).resolve().parent.parent
-# What an entry's item HTML is made by, besides the entry: a change to any is a new variant.
-ITEM_CODE = [
-    HODIE / "almanac" / "feeds.py",
-    HODIE / "almanac" / "markup.py",
-    HODIE / "almanac" / "translations.py",
-    HODIE / "almanac" / "models.py",
-    HODIE / "importers" / "html.py",
-    *sorted((HODIE / "dates").glob("*.py")),
-    *sorted((HODIE / "locale").glob("*/LC_MESSAGES/*.mo")),
-]
-
-
 def item_variant(language: str) -> str:
     """The :class:`EntryLine` variant an entry's feed item HTML is kept under: ``feed:ru:<digest>``.
     The HTML (the date, the summary's text, the body's Markdown) depends on the entry alone, so it
     goes with the entry's lines when the entry is saved or deleted (hodie/almanac/lines.py)."""
-    return f"feed:{language}:{code_digest(tuple(ITEM_CODE), '')}"
+    return f"feed:{language}:{code_digest(item_code('feeds'), '')}"
 
 
 def _entry_items(entries, site: str, language: str) -> list[Item]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -22,11 +21,10 @@ from . import days
 from .feeds import aware
 from .markup import plain_text
 from .models import Collection, Entry, EntryLine, Tag
-from .stored import code_digest
+from .stored import code_digest, item_code
 from .translations import asked_language, shown
 from .web import public, site_url
 
-HODIE = Path(__file__).resolve().parent.parent
 ICS_YEARS_DEFAULT = 20
 ICS_MAX_SPAN = 200
 
@@ -77,25 +75,13 @@ def calendar_chunks(
     yield _events(batch, policy, site, first, last, language, variant) + end
 
 
-# What an entry's event is made by, besides the entry and the salt of event_variant.
-EVENT_CODE = [
-    HODIE / "almanac" / "ics.py",
-    HODIE / "almanac" / "markup.py",
-    HODIE / "almanac" / "translations.py",
-    HODIE / "almanac" / "models.py",
-    HODIE / "importers" / "html.py",
-    *sorted((HODIE / "dates").glob("*.py")),
-    *sorted((HODIE / "locale").glob("*/LC_MESSAGES/*.mo")),
-]
-
-
 def event_variant(policy: str, site: str, first: int, last: int, language: str) -> str:
     """The :class:`EntryLine` variant an entry's ``VEVENT`` is kept under: ``ics:<language>:<digest>``,
     the digest of the code and of all the event's bytes depend on beside the entry (the policy, the
     site's address, the years, the leap-day setting). Dropped with the entry's lines when it is
     saved or deleted (hodie/almanac/lines.py)."""
     salt = f"{policy}|{site}|{first}|{last}|{settings.HODIE_LEAP_DAY_ON_FEB28}"
-    return f"ics:{language}:{code_digest(tuple(EVENT_CODE), salt)}"
+    return f"ics:{language}:{code_digest(item_code('ics'), salt)}"
 
 
 def _events(entries: list[Any], policy: str, site: str, first: int, last: int, language: str, variant: str) -> bytes:

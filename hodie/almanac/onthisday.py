@@ -13,7 +13,6 @@ import json
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from django.db.models import Max
@@ -29,7 +28,7 @@ from . import days
 from .days import DayPage
 from .markup import plain_text
 from .models import Entry, EntryLine, HolidayRule, Person
-from .stored import code_digest
+from .stored import code_digest, item_code
 from .translations import asked_language, shown
 from .web import public, site_url
 
@@ -309,16 +308,6 @@ def onthisday_api(request: HttpRequest, feed_type: str, mm: str, dd: str, lang: 
 # Stored items are written with this in place of the site's address, put back per request.
 SITE_MARK = "\x00hodie-site\x00"
 SITE_MARK_JSON = json.dumps(SITE_MARK)[1:-1]
-HODIE = Path(__file__).resolve().parent.parent
-# What an entry's item is made by, besides its entry and people: a change to any is a new variant.
-ITEM_CODE = [
-    HODIE / "almanac" / "onthisday.py",
-    HODIE / "almanac" / "markup.py",
-    HODIE / "almanac" / "translations.py",
-    HODIE / "almanac" / "models.py",
-    HODIE / "importers" / "html.py",
-    *sorted((HODIE / "dates").glob("*.py")),
-]
 
 
 def api_variant(language: str) -> str:
@@ -326,7 +315,7 @@ def api_variant(language: str) -> str:
     ``head`` is the item's JSON with :data:`SITE_MARK` for the site's address. Dropped with the
     entry's lines (hodie/almanac/lines.py), and when an entry that shares one of its people changes
     (a person's page summary carries the time of the person's newest entry)."""
-    return f"api:{language}:{code_digest(tuple(ITEM_CODE), get_script_prefix())}"
+    return f"api:{language}:{code_digest(item_code('onthisday'), get_script_prefix())}"
 
 
 def api_day_body(page: DayPage, site: str, feed_type: str, language: str = "") -> bytes:

@@ -61,3 +61,22 @@ def code_digest(paths: tuple[Path, ...], salt: str) -> str:
     for path in paths:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+HODIE = Path(__file__).resolve().parent.parent
+
+
+def item_code(writer: str) -> tuple[Path, ...]:
+    """What an entry's kept item (the API's, a feed's, a calendar's) is made by besides the entry:
+    the module ``writer`` that writes it (``hodie/almanac/<writer>.py``), the Markdown and HTML
+    filters, the translations, the models, the date core and the interface's messages. Their
+    :func:`code_digest` is in the item's variant, so a change to any of them is a new variant."""
+    return (
+        HODIE / "almanac" / f"{writer}.py",
+        HODIE / "almanac" / "markup.py",
+        HODIE / "almanac" / "translations.py",
+        HODIE / "almanac" / "models.py",
+        HODIE / "importers" / "html.py",
+        *sorted((HODIE / "dates").glob("*.py")),
+        *sorted((HODIE / "locale").glob("*/LC_MESSAGES/*.mo")),
+    )
