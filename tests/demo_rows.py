@@ -86,9 +86,17 @@ class DemoRows:
         return False
 
     def _insert(self, cursor, key: str) -> None:
-        for name, (columns, rows) in self.added[key].items():
-            names = ", ".join(f'"{column}"' for column in columns)
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({marks})', rows)
-        cursor.execute("DELETE FROM sqlite_sequence")
-        cursor.executemany("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", self.counters[key])
+        """The tables go in by name, a row before the rows it points to (almanac_alias before
+        almanac_person): SQLite checks Django's deferred foreign keys when the transaction ends, so
+        the copy is one transaction. A transactional test (``django_db(transaction=True)``) runs in
+        autocommit, where each insert was checked alone and failed; one that started from the same
+        empty database as an earlier test of its worker took the copy and errored at setup."""
+        from django.db import transaction
+
+        with transaction.atomic():
+            for name, (columns, rows) in self.added[key].items():
+                names = ", ".join(f'"{column}"' for column in columns)
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({marks})', rows)
+            cursor.execute("DELETE FROM sqlite_sequence")
+            cursor.executemany("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", self.counters[key])
