@@ -51,9 +51,9 @@ def calendar_chunks(
 
     With ``keep``, each entry's event is read from what an earlier calendar stored (an
     :class:`EntryLine` of :func:`event_variant`, one query a chunk) and the missing ones are made
-    and stored: writing an event through icalendar, and its summary's Markdown, were nine tenths of
-    a calendar. The views keep only their default years, so that ``?from=`` and ``?to=`` cannot
-    fill the table."""
+    and stored: writing an event through icalendar, its summary's Markdown and its address were
+    four fifths of a calendar. The views keep only their default years, so that ``?from=`` and
+    ``?to=`` cannot fill the table."""
     from icalendar import Calendar
 
     cal = Calendar()
