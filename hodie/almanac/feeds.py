@@ -30,7 +30,7 @@ from hodie.importers.html import is_web_url
 
 from . import day_sql, days, keyset
 from .markup import lead, plain_text, render
-from .models import Article, Collection, Entry, EntryLine, Membership, Person, Tag
+from .models import Article, Collection, Entry, Membership, Person, Tag
 from .stored import code_digest, item_code
 from .translations import Shown, asked_language, shown
 from .web import absolute, public, site_url
@@ -121,21 +121,11 @@ def _entry_items(entries, site: str, language: str) -> list[Item]:
     and the missing ones made and stored. Rendering each item's Markdown twice (the summary's text,
     the body) was two thirds of a collection feed. Their tags are read in one statement too (the
     ORM's prefetch built a queryset for each entry: a third of what was left)."""
-    from .lines import _store
+    from .lines import kept_items
 
     entries = list(entries)
     tags = day_sql.named_of([e.pk for e in entries])[1]
-    variant = item_variant(language)
-    stored = dict(
-        EntryLine.objects.filter(entry_id__in=[e.pk for e in entries], variant=variant).values_list("entry_id", "head")
-    )
-    fresh = []
-    for entry in entries:
-        if entry.pk not in stored:
-            stored[entry.pk] = _entry_html(entry, language)
-            fresh.append(EntryLine(entry_id=entry.pk, variant=variant, head=stored[entry.pk], tail="", event=""))
-    if fresh:
-        _store(fresh)
+    stored = kept_items(entries, item_variant(language), lambda entry: _entry_html(entry, language))
     return [_entry_item(entry, site, language, stored[entry.pk], tags[entry.pk]) for entry in entries]
 
 

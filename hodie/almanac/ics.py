@@ -20,7 +20,7 @@ from hodie.dates.anniversary import anniversary_dates
 from . import days
 from .feeds import aware
 from .markup import plain_text
-from .models import Collection, Entry, EntryLine, Tag
+from .models import Collection, Entry, Tag
 from .stored import code_digest, item_code
 from .translations import asked_language, shown
 from .web import public, site_url
@@ -52,8 +52,8 @@ def calendar_chunks(
     With ``keep``, each entry's event is read from what an earlier calendar stored (an
     :class:`EntryLine` of :func:`event_variant`, one query a chunk) and the missing ones are made
     and stored: writing an event through icalendar, its summary's Markdown and its address were
-    four fifths of a calendar. The views keep only their default years, so that ``?from=`` and
-    ``?to=`` cannot fill the table."""
+    four fifths of a calendar. The views keep only their default years, on a site whose address is
+    configured, so that ``?from=``, ``?to=`` and the Host header cannot fill the table."""
     from icalendar import Calendar
 
     cal = Calendar()
@@ -85,23 +85,15 @@ def event_variant(policy: str, site: str, first: int, last: int, language: str) 
 
 
 def _events(entries: list[Any], policy: str, site: str, first: int, last: int, language: str, variant: str) -> bytes:
-    stored: dict[int, str] = {}
-    if variant and entries:
-        found = EntryLine.objects.filter(entry_id__in=[e.pk for e in entries], variant=variant)
-        stored = dict(found.values_list("entry_id", "head"))
-    fresh, written = [], []
-    for entry in entries:
-        event = stored.get(entry.pk)
-        if event is None:
-            event = _event(entry, policy, site, first, last, language).decode()
-            if variant:
-                fresh.append(EntryLine(entry_id=entry.pk, variant=variant, head=event, tail="", event=""))
-        written.append(event)
-    if fresh:
-        from .lines import _store
+    def make(entry: Any) -> str:
+        return _event(entry, policy, site, first, last, language).decode()
 
-        _store(fresh)
-    return "".join(written).encode()
+    if not variant or not entries:
+        return "".join(make(entry) for entry in entries).encode()
+    from .lines import kept_items
+
+    kept = kept_items(entries, variant, make)
+    return "".join(kept[entry.pk] for entry in entries).encode()
 
 
 def _event(entry: Any, policy: str, site: str, first: int, last: int, language: str) -> bytes:
@@ -153,7 +145,9 @@ STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # DTSTAMP of an entry with no ti
 
 
 def _years(request: HttpRequest) -> tuple[int, int, bool]:
-    """The years asked for, and whether they are the default ones (whose events are kept)."""
+    """The years asked for, and whether the calendar's events are kept: for the default years, on a
+    site whose address is configured (HODIE_SITE_URL). Without it the address comes from the
+    request's Host, whose port a client may vary at will: each value would be a new set of rows."""
     this_year = days.today().year
     try:
         first = int(request.GET.get("from", this_year - 1))
@@ -162,7 +156,7 @@ def _years(request: HttpRequest) -> tuple[int, int, bool]:
         raise Http404("from and to are years, e.g. ?from=2026&to=2046") from err
     if not (1 <= first <= last <= 9999) or last - first > ICS_MAX_SPAN:
         raise Http404(f"Give years with from <= to and at most {ICS_MAX_SPAN} years apart")
-    return first, last, "from" not in request.GET and "to" not in request.GET
+    return first, last, "from" not in request.GET and "to" not in request.GET and bool(settings.SITE_URL)
 
 
 def _not_empty(entries: Any, title: str) -> None:

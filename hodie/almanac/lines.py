@@ -138,15 +138,39 @@ def listing_lines(entries: list[Entry], preferences: dict[str, Any]) -> dict[int
     return page_lines(entries, {}, preferences, "", key, with_date=True, with_events=False)[0]
 
 
-def _store(fresh: list[EntryLine]) -> None:
+def _store(fresh: list[EntryLine], replacing: list[int] | None = None) -> None:
     """Keep newly rendered lines. Two readers may render the same line at once (the second insert is
     ignored); a database that cannot take the write at once (SQLite's lock, held by an import) only
-    means the line is rendered again next time: a reader is answered either way, and never waits."""
+    means the line is rendered again next time: a reader is answered either way, and never waits.
+    ``replacing``: entries whose stored row of that variant is older than the entry, dropped first."""
     try:
         with _without_waiting(), transaction.atomic():
+            if replacing:
+                variants = {line.variant for line in fresh}
+                EntryLine.objects.filter(entry_id__in=replacing, variant__in=variants).delete()
             EntryLine.objects.bulk_create(fresh, ignore_conflicts=True)
     except DatabaseError:
         pass
+
+
+def kept_items(entries: list[Entry], variant: str, make: Any) -> dict[int, str]:
+    """Each entry's item of ``variant`` (a feed's HTML, a calendar's event): the stored one, else
+    ``make(entry)``, then stored. A stored item carries the time of the entry it was made from: an
+    item made from rows read before an edit and stored after it (a calendar streamed to a slow
+    client) is older than its entry, and is made and stored again rather than shown."""
+    stamps = {entry.pk: entry.updated.isoformat() if entry.updated else "" for entry in entries}
+    rows = EntryLine.objects.filter(entry_id__in=list(stamps), variant=variant)
+    found = list(rows.values_list("entry_id", "head", "tail"))
+    items = {pk: head for pk, head, stamp in found if stamp == stamps[pk]}
+    stale = [pk for pk, _, stamp in found if stamp != stamps[pk]]
+    fresh = []
+    for entry in entries:
+        if entry.pk not in items:
+            items[entry.pk] = make(entry)
+            fresh.append(EntryLine(entry_id=entry.pk, variant=variant, head=items[entry.pk], tail=stamps[entry.pk]))
+    if fresh:
+        _store(fresh, stale)
+    return items
 
 
 @contextmanager

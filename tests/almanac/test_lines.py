@@ -222,10 +222,11 @@ def test_a_feed_stores_its_items_html_and_an_edit_replaces_it(client, demo) -> N
     assert EntryLine.objects.filter(variant__startswith="feed:en:").exclude(entry=entry).count() == stored.count() - 1
 
 
-def test_a_calendar_keeps_its_default_years_events_and_an_edit_replaces_one(client, demo) -> None:
+def test_a_calendar_keeps_its_default_years_events_and_an_edit_replaces_one(client, demo, settings) -> None:
     """The collection's calendar keeps each entry's VEVENT for its default years (variant
     ``ics:...``): the second read is the first's bytes, an entry saved shows its new title at once,
     and years asked for with ?from= and ?to= are written afresh and never stored."""
+    settings.SITE_URL = "http://testserver"
     first = client.get("/russia.ics").getvalue()
     stored = EntryLine.objects.filter(variant__startswith="ics:")
     count = stored.count()
@@ -239,3 +240,32 @@ def test_a_calendar_keeps_its_default_years_events_and_an_edit_replaces_one(clie
     asked = client.get("/russia.ics?from=1990&to=2001").getvalue()
     assert b"A title edited for the calendar" in asked and asked != first
     assert stored.count() == count
+
+
+def test_a_calendar_keeps_nothing_when_the_sites_address_comes_from_the_request(client, demo, settings) -> None:
+    """Without HODIE_SITE_URL the address is the request's Host, whose port a client may vary: each
+    would be a new set of kept events. Nothing is kept then, and each answer names its own host."""
+    settings.SITE_URL = ""
+    for port in (1, 2, 3):
+        body = client.get("/russia.ics", HTTP_HOST=f"localhost:{port}").getvalue()
+        assert f"@localhost:{port}".encode() in body
+    assert not EntryLine.objects.filter(variant__startswith="ics:").exists()
+
+
+@pytest.mark.parametrize("url", ["/russia/feed.atom", "/russia.ics"])
+def test_a_kept_item_older_than_its_entry_is_made_again(client, demo, settings, url) -> None:
+    """An item made from rows read before an edit and stored after it (a calendar streamed to a
+    slow client while an editor saves) carries the older time of its entry: it is made again."""
+    import datetime as dt
+
+    settings.SITE_URL = "http://testserver"
+    client.get(url).getvalue()
+    kept = EntryLine.objects.filter(variant__startswith="feed:" if "feed" in url else "ics:")
+    line = kept.exclude(head="").first()
+    entry = Entry.objects.get(pk=line.entry_id)
+    # The edit's rows, written without the save signal: as if its row was deleted before the stale
+    # item was stored.
+    later = entry.updated + dt.timedelta(seconds=1)
+    Entry.objects.filter(pk=entry.pk).update(title="Edited while a reader was reading", updated=later)
+    assert b"Edited while a reader was reading" in client.get(url).getvalue()
+    assert kept.get(entry_id=entry.pk).tail == later.isoformat()
