@@ -31,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 def setup() -> None:
     os.environ.setdefault("HODIE_HOME", tempfile.mkdtemp(prefix="hodie-render-"))
+    # A deployed site names its address (docs/deploy.md); the calendars keep their events only then.
+    os.environ.setdefault("HODIE_SITE_URL", "http://testserver")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hodie.site.settings")
     import django
 
