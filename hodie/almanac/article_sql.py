@@ -15,9 +15,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.db import connection
 from django.http import Http404
-from django.utils import timezone
 
 from . import day_sql
 from .models import Article, Entry
@@ -39,8 +37,7 @@ def statements() -> dict[str, Any]:
         "partner_model": partner,
         "partner_names": partner_names,
         "article": f"SELECT {article_cols}, {partner_cols} FROM {Article._meta.db_table} a "  # noqa: S608
-        f"LEFT JOIN {partner._meta.db_table} p ON p.id = a.partner_id WHERE a.slug = %s "
-        "AND a.status IN ('published', 'scheduled') AND a.publish_at <= %s",
+        f"LEFT JOIN {partner._meta.db_table} p ON p.id = a.partner_id WHERE a.slug = %s AND {day_sql.PUBLISHED}",
         "author_model": author,
         "author_names": author_names,
         # in the authors' own order (Author.Meta: name), as the prefetch gave them
@@ -57,8 +54,7 @@ def article_page(slug: str) -> Article:
     """The published article at ``slug`` with its partner, authors and entries read. Http404 when
     no published article has that slug (a draft, or one scheduled for later, is not found)."""
     sql = statements()
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    found = day_sql.rows(sql["article"], [slug, now])
+    found = day_sql.rows(sql["article"], [slug, day_sql.published_now()])
     if not found:
         raise Http404("No article at this address")
     width = len(sql["article_names"])

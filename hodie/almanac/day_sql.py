@@ -17,6 +17,14 @@ from django.utils import timezone
 
 from .models import Article, Collection, Entry, EntryLine, HolidayRule, Membership, Person, Place, Tag
 
+# ArticleQuerySet.published() in SQL, for an article aliased ``a``; its parameter is published_now().
+PUBLISHED = "a.status IN ('published', 'scheduled') AND a.publish_at <= %s"
+
+
+def published_now() -> Any:
+    """The parameter of :data:`PUBLISHED`: now, as the database takes a datetime."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
 
 def rows(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
@@ -92,8 +100,7 @@ def statements() -> dict[str, Any]:
         # each article with its partner, if any, in the same row (a partner's id is NULL without one)
         "articles": f"SELECT x.entry_id, {article_cols}, {partner_cols} FROM {linked} x "  # noqa: S608
         f"JOIN {article} a ON a.id = x.article_id LEFT JOIN {partner._meta.db_table} p ON p.id = a.partner_id "
-        "WHERE x.entry_id IN ({ids}) AND a.status IN ('published', 'scheduled') "
-        "AND a.publish_at <= %s ORDER BY a.publish_at DESC, a.id",
+        f"WHERE x.entry_id IN ({{ids}}) AND {PUBLISHED} ORDER BY a.publish_at DESC, a.id",
         "partner_model": partner,
         "partner_names": partner_names,
         "rule_names": rule_names,
@@ -180,7 +187,7 @@ def told(ids: list[int]) -> tuple[list[Article], list[tuple[int, Article]]]:
     partner (``article.partner`` reads no more), and the (entry id, article) pairs, in one
     statement."""
     sql = statements()
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = published_now()
     width, partners = len(sql["article_names"]), {}  # type: int, dict[int, Any]
     shown: dict[int, Article] = {}
     pairs = []

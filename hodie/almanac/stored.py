@@ -66,6 +66,7 @@ def code_digest(paths: tuple[Path, ...], salt: str) -> str:
 HODIE = Path(__file__).resolve().parent.parent
 
 
+@functools.cache  # read on every request that names a variant: the globs once a process
 def item_code(writer: str) -> tuple[Path, ...]:
     """What an entry's kept item (the API's, a feed's, a calendar's) is made by besides the entry:
     the module ``writer`` that writes it (``hodie/almanac/<writer>.py``), the Markdown and HTML

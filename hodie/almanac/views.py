@@ -53,17 +53,17 @@ def _day_context(
 ) -> dict:
     url = f"{site_url(request)}{page.url}"
     preferences = discovery.preferences(request)
+    language = preferences["interface_language"]
     # The day in each other collection: one reverse() with a stand-in for the slug, each slug put in
     # its place (a SlugField needs no quoting). A reverse() and a translation lookup per link in the
     # template were a third of the day page on a site of 100 collections.
     address = reverse("almanac:day", args=[OTHER_SLUG, page.slug])
     others = [
-        (address.replace(OTHER_SLUG, c.slug, 1), tr_shown(c, "title", preferences["interface_language"]))
+        (address.replace(OTHER_SLUG, c.slug, 1), tr_shown(c, "title", language))
         for c in collections or days.all_collections()
         if c.pk != page.collection.pk
     ]
     shown, events = lines.page_lines(page.entries, page.told_in, preferences, page.collection.language, variant)
-    language = preferences["interface_language"]
     return {
         "page": page,
         "lines": shown,

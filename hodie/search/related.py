@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.utils import timezone
 
 from hodie.almanac import day_sql
 from hodie.almanac.models import Article, Entry, Person, Place, Tag
@@ -236,7 +235,7 @@ def _statements() -> dict[str, Any]:
         "WHERE r.kind = %s AND r.object_id = %s ORDER BY r.rank",
         "article_names": article_names,
         "articles": f"SELECT {article_cols} FROM {Article._meta.db_table} a WHERE a.id IN ({{ids}}) "  # noqa: S608
-        "AND a.status IN ('published', 'scheduled') AND a.publish_at <= %s",
+        f"AND {day_sql.PUBLISHED}",
         # each name's language: a reason's names, the others' placeholders given an empty list
         "named": named + " ORDER BY 1, 2, 4",
     }
@@ -257,9 +256,8 @@ def shown(obj: Entry | Article) -> list[Shown]:
     article_ids = [row[1] for row in rows if row[0] == "article"]
     articles = {}
     if article_ids:
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
         statement = sql["articles"].format(ids=day_sql.marks(article_ids))
-        for row in day_sql.rows(statement, [*article_ids, now]):
+        for row in day_sql.rows(statement, [*article_ids, day_sql.published_now()]):
             article = day_sql.from_row(Article, sql["article_names"], row)
             articles[article.pk] = article
     names = {reason: sorted({n for r in rows if r[2] == reason for n in r[3].split(", ")}) for reason in NAMED}
