@@ -26,7 +26,7 @@ FEED_ITEMS = 50
 ICS_EVENTS = 5000  # HODIE_ICS_MAX_EVENTS's default
 SITEMAP_URLS = 50_000
 # Python's allocations in one request (/russia.ics at 300,165 entries took 2 GB before): the largest
-# at 1,000,000 is a sitemap file of 50,000 URLs, 63.5 MiB, built whole by Django's sitemaps.
+# at 1,000,000 was a sitemap file of 50,000 URLs, 63.5 MiB, while Django's template wrote it.
 PEAK_MIB = 80
 
 
