@@ -96,7 +96,9 @@ class DaysSitemap(_HodieSitemap):
         return item[1]
 
 
-_SLUG = "slug-here"  # a valid slug no page has (slugs are made from titles and ids: no hyphenated "here")
+# Stands for the slug in a reversed address. The pattern wants a slug, so this is one; the part of the
+# address before it (the script prefix and the section's path) never holds it.
+_SLUG = "hodie-slug-mark"
 
 
 class _BySlug(_HodieSitemap):

@@ -46,6 +46,7 @@ def _fragment_keys(request: HttpRequest, collection: Collection, month: int, day
 
 
 OTHER_SLUG = "hodie-other-collection"
+DAY_MARK = "~day~"  # stands for a day's slug in a reversed day address (no slug has a "~")
 
 
 def _day_context(
@@ -133,11 +134,12 @@ def collection_view(request: HttpRequest, collection: str) -> HttpResponse:
     # Each month's grid starts on this year's weekday of its 1st, so the seven columns are real weeks
     # (29 February, in a year without one, follows the 28th).
     now = days.today()
+    day_address = reverse("almanac:day", args=[found.slug, DAY_MARK])  # one reverse() for the 366 links
     months = [
         {
             "name": month_name(month, discovery.interface_language()),
             "lead": dt.date(now.year, month, 1).weekday(),
-            "days": [c for c in cells if c.month == month],
+            "days": [(c, day_address.replace(DAY_MARK, c.slug, 1)) for c in cells if c.month == month],
         }
         for month in range(1, 13)
     ]

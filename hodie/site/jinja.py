@@ -12,7 +12,9 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, ngettext
-from jinja2 import Environment
+from jinja2 import Environment, pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from hodie.almanac.markup import lead, plain_text, render, render_comment, render_markdown
 from hodie.importers.html import is_web_url
@@ -50,10 +52,54 @@ def _forget_addresses(**_: Any) -> None:
 setting_changed.connect(_forget_addresses, dispatch_uid="hodie.jinja.url")
 
 
+@functools.lru_cache(maxsize=4096)
+def _translated(language: str | None, message: str) -> tuple[Markup, str]:
+    # Called only while ``language`` is the active one (see interface_text): the key names it.
+    text = gettext(message)
+    return Markup(text), text  # noqa: S704 - the site's own catalogue, marked safe as Jinja's i18n marks it
+
+
+@pass_eval_context
+def interface_text(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
+    """``_()`` and ``gettext()`` in templates: what Jinja's newstyle gettext does (the message in the
+    active language, marked safe when the template escapes, then always ``% variables``), with each
+    (language, message) looked up once per process. Jinja's own wrapper went through two
+    ``Context.call``s and Django's thread-local catalogue lookup on every call, some thirty a page:
+    a fifth of a page that is only the base template (docs/benchmarks.md, *Render path*)."""
+    marked, plain = _translated(get_language(), message)
+    return (marked if eval_ctx.autoescape else plain) % variables
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated_plural(language: str | None, singular: str, plural: str, num: int) -> tuple[Markup, str]:
+    text = ngettext(singular, plural, num)
+    return Markup(text), text  # noqa: S704 - as _translated
+
+
+@pass_eval_context
+def interface_plural(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
+    """``ngettext()`` in templates, as Jinja's newstyle one (``num`` given to the message unless named
+    otherwise). Jinja's passed the template's context, which a call inside a loop copies with the
+    loop's variables first: the collection page's 366 day cells made 366 contexts a request."""
+    variables.setdefault("num", num)
+    marked, plain = _translated_plural(get_language(), singular, plural, num)
+    return (marked if eval_ctx.autoescape else plain) % variables
+
+
+def _forget_texts(**_: Any) -> None:
+    _translated_plural.cache_clear()
+    _translated.cache_clear()  # a test's changed LANGUAGES or LOCALE_PATHS may change a translation
+
+
+setting_changed.connect(_forget_texts, dispatch_uid="hodie.jinja.interface_text")
+
+
 def environment(**options) -> Environment:
     env = Environment(extensions=["jinja2.ext.i18n"], **options)  # noqa: S701 - autoescape set in settings
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update({"static": static, "url": url})
+    env.globals.update(
+        {"static": static, "url": url, "_": interface_text, "gettext": interface_text, "ngettext": interface_plural}
+    )
     env.filters.update(
         {
             "markdown": render_markdown,

@@ -110,3 +110,33 @@ def test_a_refused_comment_is_explained_in_russian(client, demo) -> None:
     data = {"target": target.key, "token": "forged", "name": "Аня", "body": "Привет"}
     response = client.post("/comments/post/", data, HTTP_ACCEPT_LANGUAGE="ru")
     assert response.status_code == 400 and "Форму не удалось принять" in response.content.decode()
+
+
+def test_the_templates_texts_follow_the_language_of_each_request(demo, client) -> None:
+    """hodie/site/jinja.py looks each (language, message) up once per process: requests in English,
+    Russian and English again each get their own words, and the collection calendar's 366 cells
+    their own plural forms (a count in each cell's title)."""
+    from hodie.almanac.steering import coverage
+
+    counts = {f"/russia/{cell.slug}/": cell.count for cell in coverage(demo)}
+    forms = {"en": ("entry", "entries", "entries"), "ru": ("запись", "записи", "записей")}
+    for language in ("en", "ru", "en"):
+        client.cookies["django_language"] = language
+        html = client.get("/russia/").content.decode()
+        assert ("Breadcrumbs" in html) == (language == "en") and ("Навигация" in html) == (language == "ru")
+        titles = dict(re.findall(r'<a href="(/russia/[a-z]+-\d+/)" title="([^"]+)"', html))
+        assert len(titles) == 366
+        for path, title in titles.items():
+            n = counts[path]
+            one, few, many = forms[language]
+            if language == "en":
+                word = one if n == 1 else many
+            else:
+                word = (
+                    one
+                    if n % 10 == 1 and n % 100 != 11
+                    else few
+                    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14
+                    else many
+                )
+            assert title == f"{n} {word}", (language, path, title)
