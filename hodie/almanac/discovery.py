@@ -7,13 +7,13 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language, gettext, ngettext
 from markupsafe import Markup
 
 from hodie.dates import format_day, month_name
 from hodie.importers.html import is_web_url
+from hodie.site.addresses import address
 
 from . import translations
 from .markup import plain_text
@@ -33,7 +33,7 @@ def _in_language(href: str, default: str) -> str:
 
 def _feeds(name: str, args: list[str], title: str, default: str = "en") -> list[dict[str, str]]:
     return [
-        {"type": mime, "title": f"{title} ({label})", "href": _in_language(reverse(name, args=[*args, fmt]), default),
+        {"type": mime, "title": f"{title} ({label})", "href": _in_language(address(name, [*args, fmt]), default),
          "group": title, "label": label}
         for fmt, mime, label in FEED_TYPES
     ]  # fmt: skip
@@ -84,12 +84,12 @@ def _alternates(request: HttpRequest) -> dict[str, Any]:
             today = gettext("Today in %(collection)s") % {"collection": title}
             links += _feeds("almanac:today-feed", [collection_slug], today, own)
             links += _feeds("almanac:collection-feed", [collection_slug], title, own)
-            ics = reverse("almanac:collection-ics", args=[collection_slug])
+            ics = address("almanac:collection-ics", [collection_slug])
             links.append(_calendar(gettext("%(collection)s (calendar)") % {"collection": title}, ics, own))
     if match.url_name == "tag":
         links += _feeds("almanac:tag-feed", [kwargs["slug"]], gettext("This tag"))
         if Entry.objects.filter(tags__slug=kwargs["slug"], standard_key__isnull=False).exists():
-            ics = reverse("almanac:tag-ics", args=[kwargs["slug"]])
+            ics = address("almanac:tag-ics", [kwargs["slug"]])
             links.append(_calendar(gettext("This tag (calendar)"), ics))
     if match.url_name == "person":
         links += _feeds("almanac:person-feed", [kwargs["slug"]], gettext("This person"))

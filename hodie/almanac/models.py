@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -22,6 +21,7 @@ from hodie.dates import (
     parse_edtf,
 )
 from hodie.importers.records import KINDS, LANGUAGES
+from hodie.site.addresses import address
 
 POLICY_CHOICES = [(policy, policy.capitalize()) for policy in POLICIES]
 REGION_CHOICES = [(code, region.name) for code, region in REGIONS.items()]
@@ -88,7 +88,7 @@ class Collection(Translatable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("almanac:collection", args=[self.slug])
+        return address("almanac:collection", (self.slug,))
 
     def save(self, *args, **kwargs):
         policy_changed = False
@@ -116,7 +116,7 @@ class Named(Translatable):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse(f"almanac:{self._meta.model_name}", args=[self.slug])
+        return address(f"almanac:{self._meta.model_name}", (self.slug,))
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -219,7 +219,7 @@ class Entry(Translatable):
         return f"{self.display_year}: {self.title}" if self.display_year else self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("almanac:entry", args=[self.slug])
+        return address("almanac:entry", (self.slug,))
 
     # --------------------------------------------------------------- the date
     @property
@@ -396,7 +396,7 @@ class Article(Translatable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("almanac:article", args=[self.slug])
+        return address("almanac:article", (self.slug,))
 
     def clean(self) -> None:
         super().clean()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from hodie.dates import HodieError, month_name
 from hodie.search import related
+from hodie.site.addresses import address
 from hodie.site.crossorigin import same_site_post
 from hodie.site.problems import TEXT, Problem, answers
 
@@ -58,9 +59,9 @@ def _day_context(
     # The day in each other collection: one reverse() with a stand-in for the slug, each slug put in
     # its place (a SlugField needs no quoting). A reverse() and a translation lookup per link in the
     # template were a third of the day page on a site of 100 collections.
-    address = reverse("almanac:day", args=[OTHER_SLUG, page.slug])
+    in_other = reverse("almanac:day", args=[OTHER_SLUG, page.slug])
     others = [
-        (address.replace(OTHER_SLUG, c.slug, 1), tr_shown(c, "title", language))
+        (in_other.replace(OTHER_SLUG, c.slug, 1), tr_shown(c, "title", language))
         for c in collections or days.all_collections()
         if c.pk != page.collection.pk
     ]
@@ -73,7 +74,7 @@ def _day_context(
         "canonical": url,
         "description": _day_description(page, language),
         "jsonld": discovery.day_jsonld(page, url, events, language),
-        "og_image": site_url(request) + reverse("almanac:day-card", args=[page.collection.slug, page.slug]),
+        "og_image": site_url(request) + address("almanac:day-card", [page.collection.slug, page.slug]),
     }
 
 
@@ -174,7 +175,7 @@ def entry(request: HttpRequest, slug: str) -> HttpResponse:
         "entry": found, "articles": articles, "filed": filed, "canonical": url, "og_type": "article",
         "meta_language": said_in, "description": f"{found.display_date(said_in)}: {title}",
         "jsonld": discovery.entry_jsonld(found, url, said_in),
-        "og_image": site_url(request) + reverse("almanac:entry-card", args=[found.slug]),
+        "og_image": site_url(request) + address("almanac:entry-card", [found.slug]),
         "related": related.shown(found),
     }  # fmt: skip
     return render(request, "almanac/entry.html", context)
@@ -248,7 +249,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "article": found, "canonical": url, "og_type": "article", "meta_language": said_in,
         "jsonld": discovery.article_jsonld(found, url, said_in), "description": discovery.describe(found, said_in),
-        "og_image": site_url(request) + reverse("almanac:article-card", args=[found.slug]),
+        "og_image": site_url(request) + address("almanac:article-card", [found.slug]),
         "related": related.shown(found),
     }  # fmt: skip
     return render(request, "almanac/article.html", context)

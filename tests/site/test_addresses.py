@@ -1,0 +1,37 @@
+"""hodie/site/addresses.py: reverse() remembered, and never an address for another script prefix."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse, set_script_prefix
+
+from hodie.site.addresses import address
+
+
+def test_an_address_is_the_one_reverse_gives():
+    assert address("almanac:entry", ["kosenko"]) == "/entries/kosenko/"
+    assert address("almanac:day", kwargs={"collection": "russia", "day_slug": "february-20"}) == "/russia/february-20/"
+    assert address("almanac:about-dates") == reverse("almanac:about-dates") == "/about/dates/"
+
+
+def test_a_site_under_a_script_prefix_gets_its_own_addresses():
+    """The same name and slug under /hodie/ (a site mounted below the root) and at the root again:
+    the prefix is part of what is remembered."""
+    assert address("almanac:entry", ["kosenko"]) == "/entries/kosenko/"
+    set_script_prefix("/hodie/")
+    try:
+        assert address("almanac:entry", ["kosenko"]) == "/hodie/entries/kosenko/"
+    finally:
+        set_script_prefix("/")
+    assert address("almanac:entry", ["kosenko"]) == "/entries/kosenko/"
+
+
+def test_a_changed_urlconf_is_not_answered_from_memory(settings):
+    assert address("almanac:about-dates") == "/about/dates/"
+    settings.ROOT_URLCONF = "tests.site.moved_urls"
+    assert address("almanac:about-dates") == "/moved/about/dates/"
+
+
+@pytest.fixture(autouse=True)
+def _root_prefix():
+    set_script_prefix("/")
