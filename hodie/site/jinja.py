@@ -6,10 +6,8 @@ import datetime as dt
 import functools
 from typing import Any
 
-from django.conf import settings
 from django.core.signals import setting_changed
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, pass_eval_context
@@ -18,6 +16,7 @@ from markupsafe import Markup
 
 from hodie.almanac.markup import lead, plain_text, render, render_comment, render_markdown
 from hodie.importers.html import is_web_url
+from hodie.site.addresses import address
 
 
 def civil(when: dt.date | dt.datetime, with_time: bool = False) -> str:
@@ -31,25 +30,9 @@ def civil(when: dt.date | dt.datetime, with_time: bool = False) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=8192)
-def _reversed(prefix: str, urlconf: Any, name: str, args: tuple, kwargs: tuple) -> str:
-    return reverse(name, urlconf=urlconf, args=args, kwargs=dict(kwargs))
-
-
 def url(name: str, args: Any = None, kwargs: Any = None) -> str:
-    """``reverse()`` for templates, remembered: a day page asked for some thirty addresses a request,
-    the same ones every time, and ``reverse()`` was a tenth of its CPU (docs/benchmarks.md). An
-    address depends only on the name, the arguments, the URLconf and the script prefix, which are
-    all in the key; the cache is bounded, so the long tail of slugs does not grow it for ever."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _reversed(get_script_prefix(), urlconf, name, tuple(args or ()), tuple(sorted((kwargs or {}).items())))
-
-
-def _forget_addresses(**_: Any) -> None:
-    _reversed.cache_clear()  # a test's changed settings may change what an address is
-
-
-setting_changed.connect(_forget_addresses, dispatch_uid="hodie.jinja.url")
+    """``reverse()`` for templates, remembered (hodie/site/addresses.py)."""
+    return address(name, args, kwargs)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -59,6 +42,17 @@ def _translated(language: str | None, message: str) -> tuple[Markup, str]:
     return Markup(text), text  # noqa: S704 - the site's own catalogue, marked safe as Jinja's i18n marks it
 
 
+def _language(eval_ctx: EvalContext) -> str | None:
+    """The active language, read once per render: Django keeps it in a thread-local (an asgiref
+    ``Local``, a few µs a read), and nothing a template calls changes it for the template's own
+    text. The evaluation context is made anew for each render."""
+    try:
+        return eval_ctx.hodie_language  # type: ignore[attr-defined]
+    except AttributeError:
+        eval_ctx.hodie_language = language = get_language()  # type: ignore[attr-defined]
+        return language
+
+
 @pass_eval_context
 def interface_text(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
     """``_()`` and ``gettext()`` in templates: what Jinja's newstyle gettext does (the message in the
@@ -66,7 +60,7 @@ def interface_text(eval_ctx: EvalContext, message: str, **variables: Any) -> str
     (language, message) looked up once per process. Jinja's own wrapper went through two
     ``Context.call``s and Django's thread-local catalogue lookup on every call, some thirty a page:
     a fifth of a page that is only the base template (docs/benchmarks.md, *Render path*)."""
-    marked, plain = _translated(get_language(), message)
+    marked, plain = _translated(_language(eval_ctx), message)
     return (marked if eval_ctx.autoescape else plain) % variables
 
 
@@ -82,7 +76,7 @@ def interface_plural(eval_ctx: EvalContext, singular: str, plural: str, num: int
     otherwise). Jinja's passed the template's context, which a call inside a loop copies with the
     loop's variables first: the collection page's 366 day cells made 366 contexts a request."""
     variables.setdefault("num", num)
-    marked, plain = _translated_plural(get_language(), singular, plural, num)
+    marked, plain = _translated_plural(_language(eval_ctx), singular, plural, num)
     return (marked if eval_ctx.autoescape else plain) % variables
 
 
