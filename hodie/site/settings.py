@@ -122,7 +122,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": busy,
         "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={busy * 1000};",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept between requests (conn_max_age above), as on PostgreSQL: opening one costs
+    # 1.3 ms of CPU here (Django registers its SQL functions, the PRAGMAs run), more than a day
+    # page's queries, and it was paid on every request (docs/benchmarks.md, *Render path*). Each
+    # thread keeps its own; outside a transaction a kept connection holds no snapshot, so it does not
+    # hold back WAL checkpoints, and `hodie restore` writes into the same file, which it then reads.
     # Created owner-only before SQLite makes it (0644 otherwise): it holds commenters' emails and
     # password hashes. SQLite gives its -wal and -shm files the same permissions.
     config.create_private(Path(DATABASES["default"]["NAME"]))
