@@ -35,3 +35,21 @@ def test_a_changed_urlconf_is_not_answered_from_memory(settings):
 @pytest.fixture(autouse=True)
 def _root_prefix():
     set_script_prefix("/")
+
+
+def test_a_stylesheet_address_follows_the_static_storage(db, client, settings):
+    """Templates remember static() per storage (hodie/site/jinja.py): with the hashed storage the
+    page names site.<hash>.css; with the plain one, configured in the same process, site.css."""
+    import re
+
+    from hodie.site import caching
+
+    hashed = re.search(r'href="(/static/hodie/site[^"]*\.css)"', client.get("/about/dates/").content.decode())
+    assert hashed and re.fullmatch(r"/static/hodie/site\.[0-9a-f]{12}\.css", hashed.group(1)), hashed
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    caching.bump()  # the page cache would answer with the first page
+    plain = re.search(r'href="(/static/hodie/site[^"]*\.css)"', client.get("/about/dates/").content.decode())
+    assert plain and plain.group(1) == "/static/hodie/site.css"
