@@ -27,6 +27,12 @@ def _markdown() -> MarkdownIt:
     )
 
 
+# Both below are pure functions of their text, asked for the same texts again and again: an entry's
+# summary made plain for each of the API's six documents of its day, for its feed item and its
+# page's description; its body for its page after every change to the site empties the page cache.
+# Markdown was a tenth of a static build's CPU (docs/benchmarks.md, *Static build*). Bounded, so a
+# crawl of every entry keeps only the last few hundred.
+@functools.lru_cache(maxsize=512)
 def render_markdown(text: str) -> Markup:
     html = _markdown().render(text or "")
     clean = nh3.clean(
@@ -39,6 +45,7 @@ def render_markdown(text: str) -> Markup:
     return Markup(clean)  # noqa: S704 - cleaned by nh3 just above
 
 
+@functools.lru_cache(maxsize=2048)
 def plain_text(text: str, markup: str = "markdown") -> str:
     """A text without its markup, on one line (for extracts and meta descriptions): the visible
     text of its HTML, every entity read (``&nbsp;`` becomes a space). ``markup`` is what the text
