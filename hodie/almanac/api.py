@@ -22,7 +22,7 @@ from hodie.dates import HodieError, parse_date
 from hodie.dates.centuries import century_jdn_bounds
 from hodie.site.problems import PROBLEM_JSON, Problem, answers
 
-from . import keyset
+from . import day_sql, keyset
 from .markup import plain_text, render
 from .models import Article, Collection, Entry, Membership
 from .translations import LANGUAGES, asked_language, shown
@@ -193,7 +193,6 @@ def _entries(request: HttpRequest) -> tuple[QuerySet[Entry], QuerySet]:
             named = Entry.people.through.objects.filter(person__name__icontains=word, entry=OuterRef("pk"))
             entries = entries.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Exists(named))
         counted = narrowed
-    entries = entries.prefetch_related("collections", "tags", "people")
     return entries, entries if counted is None or counted is narrowed else counted
 
 
@@ -238,8 +237,13 @@ def _keyset_page(request: HttpRequest, entries: QuerySet[Entry], counted: QueryS
         "per_page": per_page,
         "next": link(page.next) if page is not None and page.next is not None else None,
         "previous": link(page.previous) if page is not None and page.has_previous else None,
-        "results": [serialise(entry) for entry in page.entries] if page is not None else [],
+        "results": [serialise(entry) for entry in _linked(page.entries)] if page is not None else [],
     }
+
+
+def _linked(entries: list[Entry]) -> list[Entry]:
+    day_sql.linked(entries)  # people, tags, places and collections: two statements for the page
+    return entries
 
 
 def _guard(view):
@@ -276,9 +280,10 @@ def entries(request: HttpRequest) -> HttpResponse:
 @_guard
 def entry(request: HttpRequest, slug: str) -> HttpResponse:
     language = _language(request)
-    found = Entry.objects.prefetch_related("collections", "tags", "people").filter(slug=slug).first()
+    found = Entry.objects.filter(slug=slug).first()
     if found is None:
         raise Problem(f"no entry {slug!r}", 404)
+    day_sql.linked([found])
     return _json(entry_data(found, site_url(request), language))
 
 
