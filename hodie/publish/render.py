@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponseBase
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
@@ -61,9 +63,15 @@ class Renderer:
 
     def __enter__(self) -> Renderer:
         self._overrides.enable()
+        # A build is one job: its database connections stay open from the first page to the last, as
+        # the test client kept them. Each answer is still closed (request_finished: caches, files),
+        # but without Django's check of the connections' age, which would close and reopen them
+        # every CONN_MAX_AGE and, inside a test's transaction, closed PostgreSQL's.
+        request_finished.disconnect(close_old_connections)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        request_finished.connect(close_old_connections)
         self._overrides.disable()
 
     def collect_static(self) -> None:
@@ -89,7 +97,7 @@ class Renderer:
                 raise BuildError(f"{path} answered {response.status_code}, not 200; the static site would miss it")
             return response.getvalue()  # type: ignore[attr-defined] # a streamed answer (the calendars) too
         finally:
-            response.close()  # Django's request_finished, as after a served request
+            response.close()  # Django's request_finished (see __enter__)
 
     def api_day(self, month: int, day: int, types: list[str]) -> Iterator[tuple[str, bytes]]:
         """The API's documents of one day of the default collection, every type from one day page
