@@ -127,10 +127,13 @@ def main() -> None:
     subprocess.run([hodie, "migrate"], env=env, check=True, capture_output=True)
     subprocess.run([hodie, "demo"], env=env, check=True, capture_output=True)
     port, bare_port, peer_port = free_port(), free_port(), free_port()
-    servers = [serve(env, port, workers), serve({**env, "HODIE_PAGE_MAX_AGE": "0"}, bare_port, workers)]
+    # One after the other: each `hodie serve` collects the static files into the same HODIE_HOME first,
+    # and two collecting at once raced (one renamed a file the other was compressing).
+    servers = [serve(env, port, workers)]
     nginx = None
     try:
         wait_for(port)
+        servers.append(serve({**env, "HODIE_PAGE_MAX_AGE": "0"}, bare_port, workers))
         wait_for(bare_port)
         out = subprocess.run(
             [sys.executable, "-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
