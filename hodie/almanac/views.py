@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
+from markupsafe import Markup, escape
 
 from hodie.dates import HodieError, month_name
 from hodie.search import related
@@ -132,32 +134,49 @@ def day(request: HttpRequest, collection: str, day_slug: str) -> HttpResponse:
 def collection_view(request: HttpRequest, collection: str) -> HttpResponse:
     found = get_object_or_404(Collection, slug=collection)
     cells = steering.coverage(found)
-    # Each month's grid starts on this year's weekday of its 1st, so the seven columns are real weeks
-    # (29 February, in a year without one, follows the 28th).
     now = days.today()
-    day_address = reverse("almanac:day", args=[found.slug, DAY_MARK])  # one reverse() for the 366 links
-    months = [
-        {
-            "name": month_name(month, discovery.interface_language()),
-            "lead": dt.date(now.year, month, 1).weekday(),
-            "days": [(c, day_address.replace(DAY_MARK, c.slug, 1)) for c in cells if c.month == month],
-        }
-        for month in range(1, 13)
-    ]
+    language = discovery.interface_language()
     return render(
         request,
         "almanac/collection.html",
         {
             "collection": found,
-            "meta_language": (said_in := discovery.meta_language(found, discovery.interface_language())),
+            "meta_language": (said_in := discovery.meta_language(found, language)),
             "description": discovery.describe(found, said_in),
-            "months": months,
+            "months": _month_grids(found, cells, now, language),
             "total": found.entries.count(),
             "empty": sum(1 for c in cells if not c.count),
-            "today": (now.month, now.day),
-            "weekdays": [WEEKDAYS_ABBR[n] for n in range(7)],
         },
     )
+
+
+def _month_grids(collection: Collection, cells: list[steering.Cell], now: dt.date, language: str) -> Markup:
+    """The twelve month grids of a collection's calendar page, each day a link titled with its count.
+    Written here rather than in the template: a Jinja loop over 366 cells (escaping, attribute
+    lookups and a plural form each) was two thirds of the page (docs/benchmarks.md, *Render path*).
+    Each month starts on this year's weekday of its 1st, so the seven columns are real weeks
+    (29 February, in a year without one, follows the 28th)."""
+    day_address = reverse("almanac:day", args=[collection.slug, DAY_MARK])  # one reverse() for the 366 links
+    weekdays = "".join(f'<li class="weekday" aria-hidden="true">{escape(WEEKDAYS_ABBR[n])}</li>' for n in range(7))
+    today = (now.month, now.day)
+    parts, titles = [], {}  # type: list[str], dict[int, str]
+    for month in range(1, 13):
+        lead = dt.date(now.year, month, 1).weekday()
+        parts.append(f'\n<section class="month"><h2>{escape(month_name(month, language))}</h2>\n<ol class="days">')
+        parts.append(weekdays + '<li class="blank" aria-hidden="true"></li>' * lead)
+        for cell in cells:
+            if cell.month != month:
+                continue
+            href = escape(day_address.replace(DAY_MARK, cell.slug, 1))
+            if (title := titles.get(cell.count)) is None:  # a few counts, each worded once
+                titles[cell.count] = title = escape(
+                    ngettext("%(num)d entry", "%(num)d entries", cell.count) % {"num": cell.count}
+                )
+            state = ("has" if cell.count else "none") + (" today" if (month, cell.day) == today else "")
+            current = ' aria-current="date"' if (month, cell.day) == today else ""
+            parts.append(f'<li class="{state}"><a href="{href}" title="{title}"{current}>{cell.day}</a></li>')
+        parts.append("</ol>\n</section>\n")
+    return Markup("".join(parts))  # noqa: S704 - every text above is escaped or a number
 
 
 @require_safe
