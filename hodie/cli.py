@@ -110,6 +110,20 @@ def reindex() -> None:
     click.echo(f"{rows} search keys, {lists} related lists.")
 
 
+@main.command(name="clear-stored")
+def clear_stored() -> None:
+    """Drop every stored piece of a page (entry lines, feed items, calendar events, comment blocks,
+    leads): after an upgrade, to reclaim the rows older code stored under keys it no longer reads.
+    Readers are still answered meanwhile; each piece is made and stored again when a page needs it."""
+    _setup()
+    from hodie.almanac import fragments, lines
+
+    dropped_lines = lines.clear_lines()
+    dropped_fragments = fragments.clear()
+    # Pages already cached stay as they are: they are what these pieces made, and still right.
+    click.echo(f"Dropped {dropped_lines} stored lines and items and {dropped_fragments} fragments.")
+
+
 def _collection(slug: str | None):
     from hodie.almanac.days import default_collection
     from hodie.almanac.models import Collection

@@ -80,3 +80,23 @@ def test_import_without_collection_option_uses_the_only_collection() -> None:
     result = run("import", "wxr", str(FIXTURES / "dayposts.wxr"))
     assert result.exit_code == 0, result.output
     assert Entry.objects.filter(collections__slug="days").count() == 5
+
+
+def test_clear_stored_drops_every_stored_piece_and_pages_are_made_again(client) -> None:
+    """`hodie clear-stored`: the demo's day page stores its lines and fragments; the command drops
+    them all and says how many; the page is the same afterwards (made again)."""
+    from hodie.almanac.models import EntryLine, Fragment
+    from hodie.demo import load_demo
+    from hodie.site import caching
+
+    load_demo()
+    page = client.get("/russia/february-20/").content
+    lines, fragments = EntryLine.objects.count(), Fragment.objects.count()
+    assert lines > 0 and fragments > 0
+    done = run("clear-stored")
+    assert done.exit_code == 0, done.output
+    assert f"Dropped {lines} stored lines and items and {fragments} fragments." in done.output
+    assert EntryLine.objects.count() == 0 and Fragment.objects.count() == 0
+    caching.bump()  # the page cache would answer with the page stored before
+    assert client.get("/russia/february-20/").content == page
+    assert EntryLine.objects.count() > 0
