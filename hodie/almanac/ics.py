@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
@@ -73,6 +74,21 @@ def calendar_chunks(
             yield _events(batch, policy, site, first, last, language, variant)
             batch = []
     yield _events(batch, policy, site, first, last, language, variant) + end
+
+
+def by_pk(entries: QuerySet[Any], cap: int, size: int = 1000) -> Iterator[Any]:
+    """The first ``cap`` of ``entries`` by number, read ``size`` at a time, each chunk a query of its
+    own. Not ``QuerySet.iterator()``: its cursor stays open between chunks, and the calendar streams
+    a piece at a time from whichever of the server's threads is free (hodie/site/threads.py), so the
+    cursor would be read from one thread on the connection another thread's next request uses."""
+    after, left = 0, cap
+    while left > 0:
+        want = min(size, left)
+        chunk = list(entries.filter(pk__gt=after).order_by("pk")[:want])
+        yield from chunk
+        if len(chunk) < want:
+            return
+        after, left = chunk[-1].pk, left - want
 
 
 def event_variant(policy: str, site: str, first: int, last: int, language: str) -> str:
@@ -182,10 +198,10 @@ def collection_ics(request: HttpRequest, collection: str) -> StreamingHttpRespon
     first, last, keep = _years(request)
     language = asked_language(request.GET.get("lang")) or found.language
     cap = settings.HODIE_ICS_MAX_EVENTS
-    entries = Entry.objects.filter(membership__collection=found).order_by("pk")[:cap]
-    _not_empty(Entry.objects.filter(membership__collection=found), found.title)
+    entries = Entry.objects.filter(membership__collection=found)
+    _not_empty(entries, found.title)
     chunks = calendar_chunks(
-        shown(found, "title", language).text, entries.iterator(chunk_size=2000), found.anniversary_policy,
+        shown(found, "title", language).text, by_pk(entries, cap), found.anniversary_policy,
         site_url(request), first, last, language, keep,
     )  # fmt: skip
     return _ics_response(chunks, found.slug)
@@ -199,7 +215,7 @@ def tag_ics(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     collection = days.default_collection()
     policy = collection.anniversary_policy if collection else "standard"
     _not_empty(found.entries.all(), f"Hodie: {found.name}")
-    entries = found.entries.order_by("pk")[: settings.HODIE_ICS_MAX_EVENTS].iterator(chunk_size=2000)
+    entries = by_pk(found.entries.all(), settings.HODIE_ICS_MAX_EVENTS)
     name = shown(found, "name", language).text
     chunks = calendar_chunks(f"Hodie: {name}", entries, policy, site_url(request), first, last, language, keep)
     return _ics_response(chunks, found.slug)

@@ -30,10 +30,18 @@ def _markdown() -> MarkdownIt:
 # Both below are pure functions of their text, asked for the same texts again and again: an entry's
 # summary made plain for each of the API's six documents of its day, for its feed item and its
 # page's description; its body for its page after every change to the site empties the page cache.
-# Markdown was a tenth of a static build's CPU (docs/benchmarks.md, *Static build*). Bounded, so a
-# crawl of every entry keeps only the last few hundred.
-@functools.lru_cache(maxsize=512)
+# Markdown was a tenth of a static build's CPU (docs/benchmarks.md, *Static build*). Remembered only
+# for texts up to CACHED_TEXT characters (an article's whole body is made plain for a description),
+# and only the last few hundred, so each worker's memory stays a few MB.
+CACHED_TEXT = 8192
+
+
 def render_markdown(text: str) -> Markup:
+    return _render_markdown(text) if len(text or "") <= CACHED_TEXT else _render_markdown.__wrapped__(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _render_markdown(text: str) -> Markup:
     html = _markdown().render(text or "")
     clean = nh3.clean(
         html,
@@ -45,11 +53,17 @@ def render_markdown(text: str) -> Markup:
     return Markup(clean)  # noqa: S704 - cleaned by nh3 just above
 
 
-@functools.lru_cache(maxsize=2048)
 def plain_text(text: str, markup: str = "markdown") -> str:
     """A text without its markup, on one line (for extracts and meta descriptions): the visible
     text of its HTML, every entity read (``&nbsp;`` becomes a space). ``markup`` is what the text
     is written in: an imported article's HTML read as Markdown would show its tags as words."""
+    if len(text or "") > CACHED_TEXT:
+        return _plain_text.__wrapped__(text, markup)
+    return _plain_text(text, markup)
+
+
+@functools.lru_cache(maxsize=2048)
+def _plain_text(text: str, markup: str) -> str:
     from hodie.importers.html import html_to_text
 
     if markup == "html":

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.templatetags.static import static
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, pass_eval_context
 from jinja2.nodes import EvalContext
@@ -50,8 +50,8 @@ def url(name: str, args: Any = None, kwargs: Any = None) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _translated(language: str | None, message: str) -> tuple[Markup, str]:
-    # Called only while ``language`` is the active one (see interface_text): the key names it.
-    text = gettext(message)
+    with translation.override(language):  # the key's language, whatever is active when it is missed
+        text = gettext(message)
     return Markup(text), text  # noqa: S704 - the site's own catalogue, marked safe as Jinja's i18n marks it
 
 
@@ -67,7 +67,7 @@ def _language(eval_ctx: EvalContext) -> str | None:
 
 
 @pass_eval_context
-def interface_text(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
+def interface_text(eval_ctx: EvalContext, message: str, /, **variables: Any) -> str:
     """``_()`` and ``gettext()`` in templates: what Jinja's newstyle gettext does (the message in the
     active language, marked safe when the template escapes, then always ``% variables``), with each
     (language, message) looked up once per process. Jinja's own wrapper went through two
@@ -79,12 +79,13 @@ def interface_text(eval_ctx: EvalContext, message: str, **variables: Any) -> str
 
 @functools.lru_cache(maxsize=4096)
 def _translated_plural(language: str | None, singular: str, plural: str, num: int) -> tuple[Markup, str]:
-    text = ngettext(singular, plural, num)
+    with translation.override(language):
+        text = ngettext(singular, plural, num)
     return Markup(text), text  # noqa: S704 - as _translated
 
 
 @pass_eval_context
-def interface_plural(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
+def interface_plural(eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any) -> str:
     """``ngettext()`` in templates, as Jinja's newstyle one (``num`` given to the message unless named
     otherwise). Jinja's passed the template's context, which a call inside a loop copies with the
     loop's variables first: the collection page's 366 day cells made 366 contexts a request."""

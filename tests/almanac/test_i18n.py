@@ -140,3 +140,25 @@ def test_the_templates_texts_follow_the_language_of_each_request(demo, client) -
                     else many
                 )
             assert title == f"{n} {word}", (language, path, title)
+
+
+def test_the_templates_gettext_takes_any_variable_name_and_its_keys_language() -> None:
+    """hodie/site/jinja.py's _() and ngettext() take every keyword Jinja's own do (``message``,
+    ``num`` among them), and a (language, message) missed while another language is active is
+    looked up in its own language, never stored in the active one."""
+    from django.template import engines
+    from django.utils import translation
+
+    from hodie.site import jinja
+
+    env = engines["jinja2"].env
+    rendered = env.from_string(
+        "{{ _('%(message)s!', message=m) }} {{ ngettext('%(num)s entry', '%(num)s entries', 2, num='two') }}"
+    ).render(m="<b>")
+    assert rendered == "&lt;b&gt;! two entries"
+    jinja._translated.cache_clear()
+    with translation.override("en"):
+        marked, plain = jinja._translated("ru", "Breadcrumbs")
+    assert plain == "Навигация" and str(marked) == "Навигация"
+    with translation.override("ru"):
+        assert env.from_string("{{ _('Breadcrumbs') }}").render() == "Навигация"

@@ -393,3 +393,23 @@ def test_an_index_lists_no_empty_section_and_no_page_past_the_last(demo, client,
     assert not [f for f in files if f.startswith("sitemaps/articles-")]
     for name in files:
         assert client.get("/" + name).status_code == 200, name
+
+
+def test_calendar_entries_are_read_a_chunk_a_query(demo):
+    """ics.by_pk gives the first ``cap`` entries by number, whatever the chunk size, each chunk read
+    by a query of its own (no cursor held open while the calendar streams from other threads)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hodie.almanac.ics import by_pk
+    from hodie.almanac.models import Entry
+
+    entries = Entry.objects.filter(membership__collection=demo)
+    expected = list(entries.order_by("pk").values_list("pk", flat=True)[:150])
+    assert len(expected) == 150
+    for size in (7, 50, 150, 1000):
+        with CaptureQueriesContext(connection) as queries:
+            got = [entry.pk for entry in by_pk(entries, 150, size)]
+        assert got == expected, size
+        assert len(queries) == -(-150 // size), (size, len(queries))
+    assert [e.pk for e in by_pk(entries, 10_000, 64)] == list(entries.order_by("pk").values_list("pk", flat=True))
