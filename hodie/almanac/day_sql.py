@@ -107,6 +107,14 @@ def statements() -> dict[str, Any]:
         "rules": f"SELECT {rule_cols} FROM {rule} r WHERE r.collection_id = %s ORDER BY r.title",  # noqa: S608
         "collection_names": collection_names,
         "collections": f"SELECT {collection_cols} FROM {group} c ORDER BY c.title, c.id",  # noqa: S608
+        # The widget's day (hodie/almanac/views.py): what onthisday.select reads of each entry filed
+        # on the day, in date order, and which of them a published article tells.
+        "day_keys": f"SELECT e.id, e.kind, e.featured, e.year, e.earliest_jdn FROM {member} m "  # noqa: S608
+        f"JOIN {entry} e ON e.id = m.entry_id WHERE m.collection_id = %s AND m.day_key = %s "
+        "ORDER BY e.earliest_jdn, e.id",
+        "day_told": f"SELECT DISTINCT x.entry_id FROM {linked} x JOIN {article} a ON a.id = x.article_id "  # noqa: S608
+        f"JOIN {member} m ON m.entry_id = x.entry_id WHERE m.collection_id = %s AND m.day_key = %s AND {PUBLISHED}",
+        "entries_by_id": f"SELECT {entry_cols} FROM {entry} e WHERE e.id IN ({{ids}})",  # noqa: S608
         # each entry's collections, a row per membership, as the ORM's prefetch of entry.collections
         "collections_of": f"SELECT m.entry_id, {collection_cols} FROM {member} m JOIN {group} c "  # noqa: S608
         f"ON c.id = m.collection_id WHERE m.entry_id IN ({{ids}}) ORDER BY c.title, c.id",
