@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html import escape
 from typing import Any
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -33,6 +33,8 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+
+from hodie.site.addresses import filler
 
 from . import days
 from .models import Article, Collection, Entry, Membership, Person, Place, Tag
@@ -96,11 +98,6 @@ class DaysSitemap(_HodieSitemap):
         return item[1]
 
 
-# Stands for the slug in a reversed address. The pattern wants a slug, so this is one; the part of the
-# address before it (the script prefix and the section's path) never holds it.
-_SLUG = "hodie-slug-mark"
-
-
 class _BySlug(_HodieSitemap):
     """Items are (slug, lastmod); each address is the page's URL pattern with the slug put in: one
     ``reverse()`` a file, not one a URL (a slug matches ``[-a-zA-Z0-9_]+``, so it needs no quoting)."""
@@ -108,13 +105,11 @@ class _BySlug(_HodieSitemap):
     url_name: str
 
     @functools.cached_property
-    def _around(self) -> tuple[str, str]:
-        before, _, after = reverse(f"almanac:{self.url_name}", args=[_SLUG]).partition(_SLUG)
-        return before, after
+    def _address(self) -> Callable[[str], str]:
+        return filler(f"almanac:{self.url_name}", [None], 0)
 
     def location(self, item: tuple[str, dt.datetime | None]) -> str:
-        before, after = self._around
-        return f"{before}{item[0]}{after}"
+        return self._address(item[0])
 
     def lastmod(self, item: tuple[str, dt.datetime | None]) -> dt.datetime | None:
         return item[1]
@@ -231,7 +226,7 @@ def sitemap_section(request: HttpRequest, section: str, page: int) -> HttpRespon
         raise Http404("No such sitemap")
     chosen = SITEMAPS[section]()
     try:
-        items = Paginator(chosen.items(), chosen.limit).page(page).object_list
+        items = chosen.paginator.page(page).object_list
     except (EmptyPage, PageNotAnInteger) as missing:
         raise Http404(f"No page {page} of the {section} sitemap") from missing
     return _urlset([(chosen, items)], site_url(request))

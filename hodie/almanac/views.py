@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from hodie.dates import HodieError, month_name
 from hodie.search import related
-from hodie.site.addresses import address
+from hodie.site.addresses import address, filler
 from hodie.site.crossorigin import same_site_post
 from hodie.site.problems import TEXT, Problem, answers
 
@@ -49,22 +49,18 @@ def _fragment_keys(request: HttpRequest, collection: Collection, month: int, day
     return keys
 
 
-OTHER_SLUG = "hodie-other-collection"
-DAY_MARK = "~day~"  # stands for a day's slug in a reversed day address (no slug has a "~")
-
-
 def _day_context(
     request: HttpRequest, page: days.DayPage, variant: str, collections: list[Collection] | None = None
 ) -> dict:
     url = f"{site_url(request)}{page.url}"
     preferences = discovery.preferences(request)
     language = preferences["interface_language"]
-    # The day in each other collection: one reverse() with a stand-in for the slug, each slug put in
-    # its place (a SlugField needs no quoting). A reverse() and a translation lookup per link in the
-    # template were a third of the day page on a site of 100 collections.
-    in_other = reverse("almanac:day", args=[OTHER_SLUG, page.slug])
+    # The day in each other collection, every link from one reverse() (addresses.filler): a reverse()
+    # and a translation lookup per link in the template were a third of the day page on a site of
+    # 100 collections.
+    in_other = filler("almanac:day", [None, page.slug], 0)
     others = [
-        (in_other.replace(OTHER_SLUG, c.slug, 1), tr_shown(c, "title", language))
+        (in_other(c.slug), tr_shown(c, "title", language))
         for c in collections or days.all_collections()
         if c.pk != page.collection.pk
     ]
@@ -157,7 +153,7 @@ def _month_grids(collection: Collection, cells: list[steering.Cell], now: dt.dat
     lookups and a plural form each) was two thirds of the page (docs/benchmarks.md, *Render path*).
     Each month starts on this year's weekday of its 1st, so the seven columns are real weeks
     (29 February, in a year without one, follows the 28th)."""
-    day_address = reverse("almanac:day", args=[collection.slug, DAY_MARK])  # one reverse() for the 366 links
+    day_address = filler("almanac:day", [collection.slug, None], 1)  # one reverse() for the 366 links
     weekdays = "".join(f'<li class="weekday" aria-hidden="true">{escape(WEEKDAYS_ABBR[n])}</li>' for n in range(7))
     today = (now.month, now.day)
     parts, titles = [], {}  # type: list[str], dict[int, str]
@@ -168,7 +164,7 @@ def _month_grids(collection: Collection, cells: list[steering.Cell], now: dt.dat
         for cell in cells:
             if cell.month != month:
                 continue
-            href = escape(day_address.replace(DAY_MARK, cell.slug, 1))
+            href = escape(day_address(cell.slug))
             if (title := titles.get(cell.count)) is None:  # a few counts, each worded once
                 titles[cell.count] = title = escape(
                     ngettext("%(num)d entry", "%(num)d entries", cell.count) % {"num": cell.count}

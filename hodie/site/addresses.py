@@ -10,7 +10,7 @@ ever, and it is emptied when a test changes settings that may change what an add
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +27,20 @@ def address(name: str, args: Iterable[Any] | None = None, kwargs: Mapping[str, A
     """``reverse(name, args=args, kwargs=kwargs)``, the same string, from the cache when it can."""
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     return _reversed(get_script_prefix(), urlconf, name, tuple(args or ()), tuple(sorted((kwargs or {}).items())))
+
+
+# Stands for the argument :func:`filler` leaves open. Its URL patterns want a slug or a path segment
+# there, and this is both; no script prefix or fixed argument holds it.
+MARK = "hodie-address-mark"
+
+
+def filler(name: str, args: Sequence[Any], at: int) -> Callable[[str], str]:
+    """The addresses of ``name`` whose arguments are ``args`` but for ``args[at]``, each made without
+    a ``reverse()``: for a page of many links that differ in one argument (a day in each other
+    collection, a collection's 366 days, a sitemap's 50,000 entries), whose values match their
+    pattern as they are (slugs, days' slugs), so need no quoting."""
+    before, _, after = address(name, [*args[:at], MARK, *args[at + 1 :]]).partition(MARK)
+    return lambda value: f"{before}{value}{after}"
 
 
 def _forget(**_: Any) -> None:

@@ -53,3 +53,22 @@ def test_a_stylesheet_address_follows_the_static_storage(db, client, settings):
     caching.bump()  # the page cache would answer with the first page
     plain = re.search(r'href="(/static/hodie/site[^"]*\.css)"', client.get("/about/dates/").content.decode())
     assert plain and plain.group(1) == "/static/hodie/site.css"
+
+
+def test_a_filler_gives_what_reverse_gives_for_each_value():
+    """addresses.filler: one reverse() for many links differing in one argument, wherever it is."""
+    from hodie.site.addresses import filler
+
+    other_collection = filler("almanac:day", [None, "february-20"], 0)
+    day_of_russia = filler("almanac:day", ["russia", None], 1)
+    entry = filler("almanac:entry", [None], 0)
+    for slug in ("russia", "france-1789", "a"):
+        assert other_collection(slug) == reverse("almanac:day", args=[slug, "february-20"])
+        assert entry(slug) == reverse("almanac:entry", args=[slug])
+    for day in ("january-1", "february-29", "december-31"):
+        assert day_of_russia(day) == reverse("almanac:day", args=["russia", day])
+    set_script_prefix("/hodie/")
+    try:
+        assert filler("almanac:entry", [None], 0)("kosenko") == "/hodie/entries/kosenko/"
+    finally:
+        set_script_prefix("/")
