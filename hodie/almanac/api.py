@@ -220,6 +220,8 @@ def _keyset_page(request: HttpRequest, entries: QuerySet[Entry], counted: QueryS
     elif number > 1:
         after = keyset.cursor_of_page(entries, number, per_page)
     page = keyset.page(entries, per_page, after) if after is not None or number == 1 else None
+    if page is not None:
+        day_sql.linked(page.entries)  # people, tags, places and collections: two statements for the page
     base = absolute(request, request.path)
 
     def link(cursor: keyset.Cursor | None) -> str:
@@ -237,13 +239,8 @@ def _keyset_page(request: HttpRequest, entries: QuerySet[Entry], counted: QueryS
         "per_page": per_page,
         "next": link(page.next) if page is not None and page.next is not None else None,
         "previous": link(page.previous) if page is not None and page.has_previous else None,
-        "results": [serialise(entry) for entry in _linked(page.entries)] if page is not None else [],
+        "results": [serialise(entry) for entry in page.entries] if page is not None else [],
     }
-
-
-def _linked(entries: list[Entry]) -> list[Entry]:
-    day_sql.linked(entries)  # people, tags, places and collections: two statements for the page
-    return entries
 
 
 def _guard(view):

@@ -43,16 +43,13 @@ def static_url(path: str) -> str:
     return _static_url(id(storages["staticfiles"]), path)
 
 
-def url(name: str, args: Any = None, kwargs: Any = None) -> str:
-    """``reverse()`` for templates, remembered (hodie/site/addresses.py)."""
-    return address(name, args, kwargs)
-
-
 @functools.lru_cache(maxsize=4096)
-def _translated(language: str | None, message: str) -> tuple[Markup, str]:
-    with translation.override(language):  # the key's language, whatever is active when it is missed
-        text = gettext(message)
-    return Markup(text), text  # noqa: S704 - the site's own catalogue, marked safe as Jinja's i18n marks it
+def _translated(language: str | None, message: str, plural: str | None = None, num: int = 0) -> tuple[Markup, str]:
+    """A template's message (``plural`` and ``num`` for ngettext's) in ``language``, whatever is
+    active when it is missed: marked safe as Jinja's i18n marks it, and plain."""
+    with translation.override(language):
+        text = gettext(message) if plural is None else ngettext(message, plural, num)
+    return Markup(text), text  # noqa: S704 - the site's own catalogue
 
 
 def _language(eval_ctx: EvalContext) -> str | None:
@@ -77,26 +74,18 @@ def interface_text(eval_ctx: EvalContext, message: str, /, **variables: Any) -> 
     return (marked if eval_ctx.autoescape else plain) % variables
 
 
-@functools.lru_cache(maxsize=4096)
-def _translated_plural(language: str | None, singular: str, plural: str, num: int) -> tuple[Markup, str]:
-    with translation.override(language):
-        text = ngettext(singular, plural, num)
-    return Markup(text), text  # noqa: S704 - as _translated
-
-
 @pass_eval_context
 def interface_plural(eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any) -> str:
     """``ngettext()`` in templates, as Jinja's newstyle one (``num`` given to the message unless named
     otherwise). Jinja's passed the template's context, which a call inside a loop copies with the
     loop's variables first: the collection page's 366 day cells made 366 contexts a request."""
     variables.setdefault("num", num)
-    marked, plain = _translated_plural(_language(eval_ctx), singular, plural, num)
+    marked, plain = _translated(_language(eval_ctx), singular, plural, num)
     return (marked if eval_ctx.autoescape else plain) % variables
 
 
 def _forget_texts(**_: Any) -> None:
     _static_url.cache_clear()
-    _translated_plural.cache_clear()
     _translated.cache_clear()  # a test's changed LANGUAGES or LOCALE_PATHS may change a translation
 
 
@@ -105,9 +94,17 @@ setting_changed.connect(_forget_texts, dispatch_uid="hodie.jinja.interface_text"
 
 def environment(**options) -> Environment:
     env = Environment(extensions=["jinja2.ext.i18n"], **options)  # noqa: S701 - autoescape set in settings
+    # The i18n extension's set-up ({% trans %} in the newstyle, pgettext); _, gettext and ngettext are
+    # replaced just below by the remembered ones.
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
-        {"static": static_url, "url": url, "_": interface_text, "gettext": interface_text, "ngettext": interface_plural}
+        {
+            "static": static_url,
+            "url": address,
+            "_": interface_text,
+            "gettext": interface_text,
+            "ngettext": interface_plural,
+        }
     )
     env.filters.update(
         {
